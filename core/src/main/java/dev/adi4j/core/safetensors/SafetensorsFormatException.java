@@ -1,0 +1,28 @@
+package dev.adi4j.core.safetensors;
+
+import java.nio.file.Path;
+
+/**
+ * The one exception for a safetensors file that cannot be trusted: its message always names the file,
+ * the key (when one is involved) and what was wrong.
+ */
+public class SafetensorsFormatException extends RuntimeException {
+    private final Path file;
+    private final String key;
+
+    public SafetensorsFormatException(Path file, String key, String problem) {
+        this(file, key, problem, null);
+    }
+
+    public SafetensorsFormatException(Path file, String key, String problem, Throwable cause) {
+        super(file + (key == null ? "" : ": tensor '" + key + "'") + ": " + problem, cause);
+        this.file = file;
+        this.key = key;
+    }
+
+    /** The file that failed. */
+    public Path file() { return file; }
+
+    /** The tensor key involved, or null when the problem is with the file as a whole. */
+    public String key() { return key; }
+}
