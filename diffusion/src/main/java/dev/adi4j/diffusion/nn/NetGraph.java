@@ -1,0 +1,100 @@
+package dev.adi4j.diffusion.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A built SameDiff graph with named inputs. An input is either a placeholder (fed each run) or
+ * <em>trainable</em>: then it is a SameDiff variable whose value is set before each run, because SameDiff
+ * only differentiates graphs that contain at least one variable — and those trainable inputs are then the
+ * only variables, so no weight gradient is ever computed. Build once, run many times.
+ */
+public final class NetGraph {
+    private final SameDiff sd;
+    private final Map<String, Tensor> inputs = new LinkedHashMap<>();
+    private final Map<String, Boolean> trainable = new HashMap<>();
+
+    public NetGraph(SameDiff sd) {
+        this.sd = sd;
+    }
+
+    public static NetGraph create() {
+        return new NetGraph(SameDiff.create());
+    }
+
+    public SameDiff sameDiff() { return sd; }
+
+    /** Declares an input of a fixed shape; trainable inputs can be differentiated against. */
+    public Tensor input(String name, boolean isTrainable, long... shape) {
+        SDVariable v = isTrainable
+                ? sd.var(name, org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, shape))
+                : sd.placeHolder(name, DataType.FLOAT, shape);
+        Tensor t = new Tensor(v, shape);
+        inputs.put(name, t);
+        trainable.put(name, isTrainable);
+        return t;
+    }
+
+    public Map<String, Tensor> inputs() { return inputs; }
+
+    /** Gives a graph value a stable name so that callers can ask for it as an output. */
+    public Tensor name(Tensor t, String name) {
+        t.var().rename(name);
+        return t;
+    }
+
+    /** Runs the graph and returns the requested outputs (detached copies). */
+    public Map<String, INDArray> run(Map<String, INDArray> values, String... outputs) {
+        Map<String, INDArray> ph = feed(values);
+        Map<String, INDArray> out = sd.output(ph, outputs);
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        for (String o : outputs) copy.put(o, out.get(o).dup());
+        return copy;
+    }
+
+    /**
+     * Gradients of the scalar {@code loss} with respect to trainable inputs {@code wrt}, plus the values of
+     * {@code outputs} from the same pass.
+     */
+    public Map<String, INDArray> gradients(Map<String, INDArray> values, String loss, String[] wrt, String... outputs) {
+        for (String w : wrt) {
+            if (!Boolean.TRUE.equals(trainable.get(w)) && sd.getVariable(w) == null) {
+                throw new IllegalArgumentException("'" + w + "' is not a trainable input of this graph");
+            }
+        }
+        sd.setLossVariables(loss);
+        Map<String, INDArray> ph = feed(values);
+        Map<String, INDArray> result = new LinkedHashMap<>();
+        var both = sd.calculateGradientsAndOutputs(ph, Arrays.asList(outputs), Arrays.asList(wrt));
+        for (String o : outputs) result.put(o, both.getOutputs().get(o).dup());
+        for (String w : wrt) result.put("grad:" + w, both.getGradients().get(w).dup());
+        return result;
+    }
+
+    private Map<String, INDArray> feed(Map<String, INDArray> values) {
+        Map<String, INDArray> ph = new HashMap<>();
+        for (Map.Entry<String, INDArray> e : values.entrySet()) {
+            Tensor t = inputs.get(e.getKey());
+            if (t == null) throw new IllegalArgumentException("graph has no input '" + e.getKey() + "'");
+            INDArray v = e.getValue();
+            if (!Arrays.equals(v.shape(), t.shape())) {
+                throw new IllegalArgumentException("input '" + e.getKey() + "' must have shape "
+                        + Arrays.toString(t.shape()) + ", got " + Arrays.toString(v.shape()));
+            }
+            if (v.dataType() != DataType.FLOAT) v = v.castTo(DataType.FLOAT);
+            if (trainable.get(e.getKey())) {
+                sd.getVariable(e.getKey()).getArr().assign(v);
+            } else {
+                ph.put(e.getKey(), v);
+            }
+        }
+        return ph;
+    }
+}

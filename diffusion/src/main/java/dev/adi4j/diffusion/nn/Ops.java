@@ -1,0 +1,217 @@
+package dev.adi4j.diffusion.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * The op layer: every network of adi4j builds its graph through these methods and nothing else, so that
+ * a workaround for a wrong SameDiff op, or an optimisation, lives in exactly one place. Each method is
+ * checked against the reference goldens (see OpsTest and the network golden cases).
+ *
+ * <p>Known SameDiff M2.1 problems handled here (measured, see ../shared/docs/nd4j-notes.md): there is no
+ * GroupNorm op and {@code variance} has wrong gradients, so normalisation is built from means;
+ * {@code gelu}/{@code preciseGelu} are approximations, so GELU is built from erf; conv2d backward only
+ * works with YXIO weights, so weights are re-laid out at load ({@link ParamLayout}); {@code mmul} does not
+ * broadcast, so linears flatten to rank 2.
+ */
+public final class Ops {
+    private final SameDiff sd;
+
+    public Ops(SameDiff sd) {
+        this.sd = sd;
+    }
+
+    public SameDiff sameDiff() { return sd; }
+
+    /** y = x W + b over the last dimension; W is [in, out] ({@link ParamLayout#LINEAR_TRANSPOSED}). */
+    public Tensor linear(Tensor x, SDVariable w, SDVariable b, long out) {
+        long in = x.dim(-1);
+        long rows = x.numel() / in;
+        SDVariable flat = x.rank() == 2 ? x.var() : sd.reshape(x.var(), rows, in);
+        SDVariable y = sd.mmul(flat, w);
+        if (b != null) y = y.add(b);
+        long[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        return new Tensor(x.rank() == 2 ? y : sd.reshape(y, shape), shape);
+    }
+
+    /** 2-D convolution, NCHW input, YXIO weight [kH, kW, in, out], symmetric zero padding. */
+    public Tensor conv2d(Tensor x, SDVariable w, SDVariable b, long outChannels, int kernel, int stride, int padding) {
+        Conv2DConfig cfg = Conv2DConfig.builder()
+                .kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
+                .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW")
+                .weightsFormat(WeightsFormat.YXIO).build();
+        SDVariable y = b == null ? sd.cnn.conv2d(x.var(), w, cfg) : sd.cnn.conv2d(x.var(), w, b, cfg);
+        long h = (x.dim(2) + 2L * padding - kernel) / stride + 1;
+        long wd = (x.dim(3) + 2L * padding - kernel) / stride + 1;
+        return new Tensor(y, x.dim(0), outChannels, h, wd);
+    }
+
+    /** Zero padding of the two spatial dimensions of an NCHW tensor. */
+    public Tensor pad2d(Tensor x, int top, int bottom, int left, int right) {
+        INDArray pads = Nd4j.createFromArray(new int[][]{{0, 0}, {0, 0}, {top, bottom}, {left, right}});
+        SDVariable y = sd.nn.pad(x.var(), sd.constant(pads), 0.0);
+        return new Tensor(y, x.dim(0), x.dim(1), x.dim(2) + top + bottom, x.dim(3) + left + right);
+    }
+
+    /**
+     * GroupNorm over an NCHW (or N,C,L) tensor: statistics per sample and group over the group's channels
+     * and all positions; gamma/beta are per channel ([C]).
+     */
+    public Tensor groupNorm(Tensor x, int groups, SDVariable gamma, SDVariable beta, double eps) {
+        long n = x.dim(0);
+        long c = x.dim(1);
+        if (c % groups != 0) {
+            throw new IllegalArgumentException("GroupNorm: " + c + " channels not divisible by " + groups + " groups");
+        }
+        SDVariable grouped = sd.reshape(x.var(), n, groups, x.numel() / (n * groups));
+        SDVariable normed = standardize(grouped, 2, eps);
+        SDVariable back = sd.reshape(normed, x.shape());
+        long[] affineShape = new long[x.rank()];
+        Arrays.fill(affineShape, 1);
+        affineShape[1] = c;
+        SDVariable y = back.mul(sd.reshape(gamma, affineShape)).add(sd.reshape(beta, affineShape));
+        return x.withVar(y);
+    }
+
+    /** LayerNorm over the last dimension with gain and bias of that size. */
+    public Tensor layerNorm(Tensor x, SDVariable gamma, SDVariable beta, double eps) {
+        SDVariable normed = standardize(x.var(), x.rank() - 1, eps);
+        return x.withVar(normed.mul(gamma).add(beta));
+    }
+
+    /** (x - mean) * rsqrt(mean((x - mean)^2) + eps) along one axis: biased variance, as PyTorch. */
+    private SDVariable standardize(SDVariable x, int axis, double eps) {
+        SDVariable d = x.sub(x.mean(true, axis));
+        SDVariable var = d.mul(d).mean(true, axis);
+        return d.mul(sd.math.rsqrt(var.add(eps)));
+    }
+
+    /** SiLU (swish): x * sigmoid(x). */
+    public Tensor silu(Tensor x) {
+        return x.withVar(sd.nn.swish(x.var()));
+    }
+
+    /** Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as torch's default and transformers' "gelu". */
+    public Tensor gelu(Tensor x) {
+        SDVariable v = x.var();
+        SDVariable erf = sd.math.erf(v.mul(1.0 / Math.sqrt(2.0)));
+        return x.withVar(v.mul(0.5).mul(erf.add(1.0)));
+    }
+
+    public Tensor add(Tensor a, Tensor b) {
+        return a.withVar(a.var().add(b.var()));
+    }
+
+    /** a + b where b is broadcast (e.g. a bias [B, C, 1, 1] onto [B, C, H, W]). */
+    public Tensor addBroadcast(Tensor a, SDVariable b) {
+        return a.withVar(a.var().add(b));
+    }
+
+    public Tensor mul(Tensor a, Tensor b) {
+        return a.withVar(a.var().mul(b.var()));
+    }
+
+    public Tensor scale(Tensor a, double s) {
+        return s == 1.0 ? a : a.withVar(a.var().mul(s));
+    }
+
+    public Tensor reshape(Tensor x, long... shape) {
+        return new Tensor(sd.reshape(x.var(), shape), shape);
+    }
+
+    public Tensor permute(Tensor x, int... axes) {
+        long[] shape = new long[axes.length];
+        for (int i = 0; i < axes.length; i++) shape[i] = x.dim(axes[i]);
+        return new Tensor(sd.permute(x.var(), axes), shape);
+    }
+
+    /** Concatenation along {@code axis}. */
+    public Tensor concat(int axis, Tensor... xs) {
+        SDVariable[] vars = new SDVariable[xs.length];
+        long[] shape = xs[0].shape();
+        shape[axis] = 0;
+        for (int i = 0; i < xs.length; i++) {
+            vars[i] = xs[i].var();
+            shape[axis] += xs[i].dim(axis);
+        }
+        return new Tensor(sd.concat(axis, vars), shape);
+    }
+
+    /** Splits the last dimension into two equal halves (e.g. GEGLU's value and gate). */
+    public Tensor[] splitLastInHalf(Tensor x) {
+        SDVariable[] parts = sd.split(x.var(), 2, x.rank() - 1);
+        long[] shape = x.shape();
+        shape[shape.length - 1] /= 2;
+        return new Tensor[]{new Tensor(parts[0], shape), new Tensor(parts[1], shape)};
+    }
+
+    /**
+     * Multi-head scaled dot-product attention on [B, L, C] projections: heads split C, scores scaled by
+     * 1/sqrt(C/heads), optional additive mask broadcast to [B, heads, Lq, Lk]. Returns [B, Lq, C].
+     */
+    public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, SDVariable additiveMask) {
+        long b = q.dim(0);
+        long lq = q.dim(1);
+        long lk = k.dim(1);
+        long c = q.dim(2);
+        long d = c / heads;
+        SDVariable qh = splitHeads(q, heads);
+        SDVariable kh = splitHeads(k, heads);
+        SDVariable vh = splitHeads(v, heads);
+        SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(d));
+        if (additiveMask != null) scores = scores.add(additiveMask);
+        SDVariable probs = sd.nn.softmax(scores, -1);
+        SDVariable ctx = sd.mmul(probs, vh);
+        SDVariable merged = sd.reshape(sd.permute(ctx, 0, 2, 1, 3), b, lq, c);
+        return new Tensor(merged, b, lq, c);
+    }
+
+    private SDVariable splitHeads(Tensor x, int heads) {
+        long d = x.dim(2) / heads;
+        return sd.permute(sd.reshape(x.var(), x.dim(0), x.dim(1), heads, d), 0, 2, 1, 3);
+    }
+
+    /**
+     * Nearest-neighbour resize of an NCHW tensor to (outH, outW), with PyTorch's index rule
+     * src = floor(dst * in / out). Exact doubling uses SameDiff's upsampling op; other sizes (odd latents,
+     * where the up path must meet the skip connection's size) use constant 0/1 selection matrices, because
+     * SameDiff's gather has no working backward.
+     */
+    public Tensor upsampleNearest(Tensor x, long outH, long outW) {
+        long n = x.dim(0);
+        long c = x.dim(1);
+        long h = x.dim(2);
+        long w = x.dim(3);
+        if (outH == 2 * h && outW == 2 * w) {
+            return new Tensor(sd.cnn.upsampling2d(x.var(), 2, 2, true), n, c, outH, outW);
+        }
+        SDVariable cols = sd.mmul(sd.reshape(x.var(), n * c * h, w), sd.constant(selection(w, outW)));
+        SDVariable t = sd.permute(sd.reshape(cols, n, c, h, outW), 0, 1, 3, 2);
+        SDVariable rows = sd.mmul(sd.reshape(t, n * c * outW, h), sd.constant(selection(h, outH)));
+        SDVariable y = sd.permute(sd.reshape(rows, n, c, outW, outH), 0, 1, 3, 2);
+        return new Tensor(y, n, c, outH, outW);
+    }
+
+    private static INDArray selection(long in, long out) {
+        INDArray m = Nd4j.zeros(DataType.FLOAT, in, out);
+        for (long j = 0; j < out; j++) {
+            long src = Math.min(in - 1, (long) Math.floor(j * (double) in / out));
+            m.putScalar(src, j, 1f);
+        }
+        return m;
+    }
+
+    /** A float constant in the graph. */
+    public SDVariable constant(INDArray value) {
+        return sd.constant(value);
+    }
+}

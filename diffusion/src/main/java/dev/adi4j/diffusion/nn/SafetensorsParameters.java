@@ -1,0 +1,78 @@
+package dev.adi4j.diffusion.nn;
+
+import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.safetensors.TensorInfo;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Parameters read from safetensors files in diffusers naming. Frozen parameters become SameDiff constants
+ * (no gradient is ever computed or stored for them); trainable ones become variables. Every missing,
+ * wrongly shaped or unused key is collected and reported together by {@link #finish()}.
+ */
+public final class SafetensorsParameters extends AbstractParameterSource {
+    private final List<SafetensorsReader> files;
+    private final boolean trainable;
+    private final Predicate<String> ignorableExtra;
+    private final Set<String> used = new HashSet<>();
+
+    /**
+     * @param files          the weight files (one, or the shards of a sharded checkpoint)
+     * @param trainable      true for full-parameter training, false for frozen weights
+     * @param ignorableExtra keys that may be present without the network using them (e.g. position_ids)
+     */
+    public SafetensorsParameters(List<SafetensorsReader> files, boolean trainable, Predicate<String> ignorableExtra) {
+        this.files = List.copyOf(files);
+        this.trainable = trainable;
+        this.ignorableExtra = ignorableExtra;
+    }
+
+    public static SafetensorsParameters frozen(SafetensorsReader file) {
+        return new SafetensorsParameters(List.of(file), false, k -> false);
+    }
+
+    @Override
+    protected SDVariable create(SameDiff sd, ParamSpec spec) {
+        SafetensorsReader file = fileOf(spec.name());
+        if (file == null) {
+            problems.add("missing: " + spec.name() + " (expected shape " + Arrays.toString(spec.shape()) + ")");
+            return standIn(sd, spec);
+        }
+        used.add(spec.name());
+        TensorInfo info = file.info(spec.name());
+        if (!Arrays.equals(info.shape(), spec.shape())) {
+            problems.add("wrong shape: " + spec.name() + " is " + Arrays.toString(info.shape()) + " in "
+                    + file.file().getFileName() + ", expected " + Arrays.toString(spec.shape()));
+            return standIn(sd, spec);
+        }
+        INDArray arr = spec.layout().toGraph(file.loadFloat(spec.name()));
+        return trainable ? sd.var(spec.name(), arr) : sd.constant(spec.name(), arr);
+    }
+
+    private SafetensorsReader fileOf(String name) {
+        for (SafetensorsReader f : files) if (f.contains(name)) return f;
+        return null;
+    }
+
+    @Override
+    public void finish() {
+        Set<String> extra = new TreeSet<>();
+        for (SafetensorsReader f : files) {
+            for (String name : f.names()) {
+                if (!used.contains(name) && !ignorableExtra.test(name)) extra.add(name);
+            }
+        }
+        for (String e : extra) problems.add("unexpected: " + e + " (not used by the network)");
+        if (!problems.isEmpty()) {
+            throw new WeightsException(files.get(0).file().toString(), problems);
+        }
+    }
+}
