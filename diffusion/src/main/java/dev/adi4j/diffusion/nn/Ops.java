@@ -210,6 +210,20 @@ public final class Ops {
         return m;
     }
 
+    public Tensor sin(Tensor x) {
+        return x.withVar(sd.math.sin(x.var()));
+    }
+
+    public Tensor cos(Tensor x) {
+        return x.withVar(sd.math.cos(x.var()));
+    }
+
+    /** Outer product of a vector [B] with a constant row [1, K] -> [B, K]. */
+    public Tensor outer(Tensor v, INDArray row) {
+        SDVariable col = sd.reshape(v.var(), v.dim(0), 1);
+        return new Tensor(col.mul(sd.constant(row)), v.dim(0), row.length());
+    }
+
     /** A float constant in the graph. */
     public SDVariable constant(INDArray value) {
         return sd.constant(value);
