@@ -44,7 +44,7 @@ public record UNetConfig(
         Integer convOutKernel,
         String timeEmbeddingType,
         Integer timeEmbeddingDim,
-        String addEmbeddingType,
+        String additionEmbedType,
         String classEmbedType,
         Integer numClassEmbeds) {
 

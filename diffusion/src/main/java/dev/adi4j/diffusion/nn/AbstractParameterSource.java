@@ -13,7 +13,7 @@ import java.util.Map;
 /** Records every parameter asked for (the network's declared parameter list) and collects problems. */
 public abstract class AbstractParameterSource implements ParameterSource {
     private final Map<String, ParamSpec> declared = new LinkedHashMap<>();
-    protected final List<String> problems = new ArrayList<>();
+    protected final java.util.Set<String> problems = new java.util.LinkedHashSet<>();
 
     @Override
     public final SDVariable get(SameDiff sd, ParamSpec spec) {

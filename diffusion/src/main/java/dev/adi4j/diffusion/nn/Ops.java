@@ -124,6 +124,10 @@ public final class Ops {
         return s == 1.0 ? a : a.withVar(a.var().mul(s));
     }
 
+    public Tensor addScalar(Tensor a, double s) {
+        return s == 0.0 ? a : a.withVar(a.var().add(s));
+    }
+
     public Tensor reshape(Tensor x, long... shape) {
         return new Tensor(sd.reshape(x.var(), shape), shape);
     }
@@ -222,6 +226,12 @@ public final class Ops {
     public Tensor outer(Tensor v, INDArray row) {
         SDVariable col = sd.reshape(v.var(), v.dim(0), 1);
         return new Tensor(col.mul(sd.constant(row)), v.dim(0), row.length());
+    }
+
+    /** Mean of squared differences over all elements: a scalar. */
+    public Tensor mseLoss(Tensor a, Tensor b) {
+        SDVariable d = a.var().sub(b.var());
+        return new Tensor(d.mul(d).mean(), new long[0]);
     }
 
     /** A float constant in the graph. */

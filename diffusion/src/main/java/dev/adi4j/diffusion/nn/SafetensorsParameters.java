@@ -23,6 +23,8 @@ public final class SafetensorsParameters extends AbstractParameterSource {
     private final boolean trainable;
     private final Predicate<String> ignorableExtra;
     private final Set<String> used = new HashSet<>();
+    /** Graph-layout arrays already loaded: graphs built later for other input shapes share them. */
+    private final java.util.Map<String, INDArray> loaded = new java.util.HashMap<>();
 
     /**
      * @param files          the weight files (one, or the shards of a sharded checkpoint)
@@ -53,13 +55,35 @@ public final class SafetensorsParameters extends AbstractParameterSource {
                     + file.file().getFileName() + ", expected " + Arrays.toString(spec.shape()));
             return standIn(sd, spec);
         }
-        INDArray arr = spec.layout().toGraph(file.loadFloat(spec.name()));
+        INDArray arr = loaded.computeIfAbsent(spec.name(), n -> spec.layout().toGraph(file.loadFloat(n)));
         return trainable ? sd.var(spec.name(), arr) : sd.constant(spec.name(), arr);
     }
 
     private SafetensorsReader fileOf(String name) {
         for (SafetensorsReader f : files) if (f.contains(name)) return f;
         return null;
+    }
+
+    /**
+     * Checks names and shapes of the files against a declared parameter list without loading any data,
+     * reporting every problem at once.
+     */
+    public static void verify(List<ParamSpec> declared, List<SafetensorsReader> files, Predicate<String> ignorableExtra) {
+        SafetensorsParameters check = new SafetensorsParameters(files, false, ignorableExtra);
+        for (ParamSpec spec : declared) {
+            SafetensorsReader file = check.fileOf(spec.name());
+            if (file == null) {
+                check.problems.add("missing: " + spec.name() + " (expected shape " + Arrays.toString(spec.shape()) + ")");
+                continue;
+            }
+            check.used.add(spec.name());
+            long[] actual = file.info(spec.name()).shape();
+            if (!Arrays.equals(actual, spec.shape())) {
+                check.problems.add("wrong shape: " + spec.name() + " is " + Arrays.toString(actual) + " in "
+                        + file.file().getFileName() + ", expected " + Arrays.toString(spec.shape()));
+            }
+        }
+        check.finish();
     }
 
     @Override
@@ -72,7 +96,7 @@ public final class SafetensorsParameters extends AbstractParameterSource {
         }
         for (String e : extra) problems.add("unexpected: " + e + " (not used by the network)");
         if (!problems.isEmpty()) {
-            throw new WeightsException(files.get(0).file().toString(), problems);
+            throw new WeightsException(files.get(0).file().toString(), List.copyOf(problems));
         }
     }
 }

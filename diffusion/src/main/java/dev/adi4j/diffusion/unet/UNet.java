@@ -1,0 +1,184 @@
+package dev.adi4j.diffusion.unet;
+
+import dev.adi4j.core.config.Configs;
+import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.diffusion.nn.NetGraph;
+import dev.adi4j.diffusion.nn.ParameterSource;
+import dev.adi4j.diffusion.nn.SafetensorsParameters;
+import dev.adi4j.diffusion.nn.Scope;
+import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
+import dev.adi4j.diffusion.nn.Tensor;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A UNet with its weights, ready to run: forward passes and gradients of the denoising loss with respect to
+ * the sample and/or the (shared or layer-wise) contexts. Graphs are built once per {@link UNetGraphSpec} and
+ * reused; weights are loaded once and shared by all graphs.
+ */
+public final class UNet implements AutoCloseable {
+    public static final String WEIGHTS_FILE = "diffusion_pytorch_model.safetensors";
+
+    private final UNetConfig config;
+    private final ParameterSource params;
+    private final AutoCloseable resources;
+    private final Map<UNetGraphSpec, NetGraph> graphs = new HashMap<>();
+
+    public UNet(UNetConfig config, ParameterSource params, AutoCloseable resources) {
+        this.config = config;
+        this.params = params;
+        this.resources = resources;
+    }
+
+    /**
+     * Loads {@code unet/} of a diffusers folder (config.json + diffusion_pytorch_model.safetensors), checking
+     * every weight name and shape before any data is read.
+     */
+    public static UNet load(Path folder) {
+        UNetConfig config = Configs.read(folder.resolve("config.json"), UNetConfig.class);
+        Path weights = folder.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException(folder + ": no " + WEIGHTS_FILE + " (UNet weights in safetensors format)");
+        }
+        SafetensorsReader reader = SafetensorsReader.open(weights);
+        try {
+            SafetensorsParameters.verify(declaredParameters(config), List.of(reader), k -> false);
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        return new UNet(config, new SafetensorsParameters(List.of(reader), false, k -> false), reader);
+    }
+
+    /** Every parameter the network declares for a config, in construction order (no weights allocated). */
+    public static List<dev.adi4j.diffusion.nn.ParamSpec> declaredParameters(UNetConfig config) {
+        ShapeOnlyParameters shapes = new ShapeOnlyParameters();
+        new UNet2DConditionModel(Scope.root(SameDiff.create(), shapes, ""), config);
+        return shapes.declared();
+    }
+
+    public UNetConfig config() { return config; }
+
+    /** How many layer-wise contexts {@link #forwardLayerWise} takes (16 for SD 2.1). */
+    public int crossAttentionLayers() { return UNet2DConditionModel.crossAttentionLayers(config); }
+
+    /** The cached graph for a spec, built on first use. */
+    public NetGraph graph(UNetGraphSpec spec) {
+        return graphs.computeIfAbsent(spec, this::build);
+    }
+
+    private NetGraph build(UNetGraphSpec s) {
+        NetGraph g = NetGraph.create();
+        Tensor sample = g.input("sample", s.trainableSample(), s.batch(), config.inChannels(), s.height(), s.width());
+        Tensor timestep = g.input("timestep", false, s.batch());
+        long dim = config.crossAttentionDim();
+        Contexts contexts;
+        if (s.layerWise()) {
+            List<Tensor> per = new ArrayList<>();
+            for (int k = 0; k < crossAttentionLayers(); k++) {
+                per.add(g.input(contextName(k), s.trainableContext(), s.batch(), s.seqLen(), dim));
+            }
+            contexts = Contexts.layerWise(per);
+        } else {
+            contexts = Contexts.shared(g.input("encoder_hidden_states", s.trainableContext(), s.batch(), s.seqLen(), dim));
+        }
+        Scope root = Scope.root(g.sameDiff(), params, "");
+        Tensor out = new UNet2DConditionModel(root, config).forward(sample, timestep, contexts);
+        params.finish();
+        g.name(out, "output");
+        if (s.withLoss()) {
+            Tensor target = g.input("target", false, out.shape());
+            g.name(root.ops().mseLoss(out, target), "loss");
+        }
+        return g;
+    }
+
+    /** Input name of the k-th layer-wise context. */
+    public static String contextName(int k) {
+        return "encoder_hidden_states." + k;
+    }
+
+    /** Noise prediction for sample [B,C,H,W], timesteps [B] and one context [B,L,D] shared by all layers. */
+    public INDArray forward(INDArray sample, INDArray timesteps, INDArray context) {
+        NetGraph g = graph(spec(sample, context, false, false, false, false));
+        return g.run(Map.of("sample", sample, "timestep", timesteps, "encoder_hidden_states", context), "output")
+                .get("output");
+    }
+
+    /** Noise prediction with one context per cross-attention layer, in forward execution order. */
+    public INDArray forwardLayerWise(INDArray sample, INDArray timesteps, List<INDArray> contexts) {
+        checkLayerCount(contexts);
+        NetGraph g = graph(spec(sample, contexts.get(0), true, false, false, false));
+        Map<String, INDArray> in = new HashMap<>(Map.of("sample", sample, "timestep", timesteps));
+        for (int k = 0; k < contexts.size(); k++) in.put(contextName(k), contexts.get(k));
+        return g.run(in, "output").get("output");
+    }
+
+    /**
+     * The denoising loss mean((output - target)^2) and its gradients with respect to the contexts (one per
+     * layer when {@code contexts} has more than one entry) and, if asked, the sample. Network weights stay frozen.
+     */
+    public LossGradients lossGradients(INDArray sample, INDArray timesteps, List<INDArray> contexts, INDArray target,
+                                       boolean wrtSample) {
+        boolean layerWise = contexts.size() > 1;
+        if (layerWise) checkLayerCount(contexts);
+        NetGraph g = graph(spec(sample, contexts.get(0), layerWise, wrtSample, true, true));
+        Map<String, INDArray> in = new LinkedHashMap<>(Map.of("sample", sample, "timestep", timesteps, "target", target));
+        List<String> wrt = new ArrayList<>();
+        if (layerWise) {
+            for (int k = 0; k < contexts.size(); k++) {
+                in.put(contextName(k), contexts.get(k));
+                wrt.add(contextName(k));
+            }
+        } else {
+            in.put("encoder_hidden_states", contexts.get(0));
+            wrt.add("encoder_hidden_states");
+        }
+        if (wrtSample) wrt.add("sample");
+        Map<String, INDArray> r = g.gradients(in, "loss", wrt.toArray(String[]::new), "output", "loss");
+        List<INDArray> ctxGrads = new ArrayList<>();
+        for (String w : wrt) if (!w.equals("sample")) ctxGrads.add(r.get("grad:" + w));
+        return new LossGradients(r.get("output"), r.get("loss").getDouble(0), ctxGrads,
+                wrtSample ? r.get("grad:sample") : null);
+    }
+
+    /** Output, loss value, d loss / d context(s) and d loss / d sample (null unless asked). */
+    public record LossGradients(INDArray output, double loss, List<INDArray> contextGradients, INDArray sampleGradient) {
+    }
+
+    private UNetGraphSpec spec(INDArray sample, INDArray context, boolean layerWise, boolean trainSample,
+                               boolean trainContext, boolean loss) {
+        if (sample.rank() != 4 || sample.size(1) != config.inChannels()) {
+            throw new IllegalArgumentException("sample must be [B, " + config.inChannels() + ", H, W], got "
+                    + java.util.Arrays.toString(sample.shape()));
+        }
+        if (context.rank() != 3 || context.size(2) != config.crossAttentionDim() || context.size(0) != sample.size(0)) {
+            throw new IllegalArgumentException("context must be [" + sample.size(0) + ", L, " + config.crossAttentionDim()
+                    + "], got " + java.util.Arrays.toString(context.shape()));
+        }
+        return new UNetGraphSpec(sample.size(0), sample.size(2), sample.size(3), context.size(1), layerWise,
+                trainSample, trainContext, loss);
+    }
+
+    private void checkLayerCount(List<INDArray> contexts) {
+        if (contexts.size() != crossAttentionLayers()) {
+            throw new IllegalArgumentException("this UNet has " + crossAttentionLayers()
+                    + " cross-attention layers, got " + contexts.size() + " layer-wise contexts");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        graphs.clear();
+        if (resources != null) resources.close();
+    }
+}

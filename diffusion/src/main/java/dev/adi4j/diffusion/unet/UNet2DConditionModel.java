@@ -1,0 +1,134 @@
+package dev.adi4j.diffusion.unet;
+
+import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.diffusion.nn.Conv2d;
+import dev.adi4j.diffusion.nn.GroupNorm;
+import dev.adi4j.diffusion.nn.Ops;
+import dev.adi4j.diffusion.nn.Scope;
+import dev.adi4j.diffusion.nn.Tensor;
+import dev.adi4j.diffusion.nn.TimestepEmbedding;
+import dev.adi4j.diffusion.nn.Timesteps;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * diffusers {@code UNet2DConditionModel} as a graph builder: constructing it declares every parameter under its
+ * reference name (conv_in, time_embedding, down_blocks, mid_block, up_blocks, conv_norm_out, conv_out);
+ * {@link #forward} adds the forward pass to the graph.
+ */
+public final class UNet2DConditionModel {
+    private final Scope scope;
+    private final UNetConfig config;
+    private final Timesteps timeProj;
+    private final TimestepEmbedding timeEmbedding;
+    private final Conv2d convIn;
+    private final List<DownBlock2D> downBlocks = new ArrayList<>();
+    private final UNetMidBlock2DCrossAttn midBlock;
+    private final List<UpBlock2D> upBlocks = new ArrayList<>();
+    private final GroupNorm convNormOut;
+    private final Conv2d convOut;
+
+    public UNet2DConditionModel(Scope scope, UNetConfig config) {
+        UNetSupport.check(config);
+        this.scope = scope;
+        this.config = config;
+        List<Integer> channels = config.blockOutChannels();
+        List<Integer> heads = config.headsPerLevel();
+        List<Integer> tLayers = config.transformerLayersPerLevel();
+        int levels = channels.size();
+        long c0 = channels.get(0);
+        long temb = config.timeEmbedDim();
+        int groups = config.normNumGroups();
+        double eps = config.normEps();
+        long crossDim = config.crossAttentionDim();
+
+        this.timeProj = new Timesteps(scope.child("time_proj"), (int) c0, config.flipSinToCos(), config.freqShift());
+        this.timeEmbedding = new TimestepEmbedding(scope.child("time_embedding"), c0, temb);
+        this.convIn = new Conv2d(scope.child("conv_in"), config.inChannels(), c0, 3, 1, 1);
+
+        long out = c0;
+        for (int i = 0; i < levels; i++) {
+            long in = out;
+            out = channels.get(i);
+            LevelSpec level = new LevelSpec(config.layersPerBlock(), heads.get(i), tLayers.get(i), crossDim, groups, eps, temb);
+            boolean cross = config.downBlockTypes().get(i).equals("CrossAttnDownBlock2D");
+            downBlocks.add(new DownBlock2D(scope.child("down_blocks", i), in, out, level, cross, i < levels - 1,
+                    config.downsamplePadding()));
+        }
+
+        long last = channels.get(levels - 1);
+        LevelSpec mid = new LevelSpec(1, heads.get(levels - 1), tLayers.get(levels - 1), crossDim, groups, eps, temb);
+        this.midBlock = new UNetMidBlock2DCrossAttn(scope.child("mid_block"), last, mid, config.midBlockScaleFactor());
+
+        long prevOut;
+        long outCh = last;
+        for (int i = 0; i < levels; i++) {
+            int rev = levels - 1 - i;
+            prevOut = outCh;
+            outCh = channels.get(rev);
+            long in = channels.get(Math.max(rev - 1, 0));
+            LevelSpec level = new LevelSpec(config.layersPerBlock() + 1, heads.get(rev), tLayers.get(rev), crossDim,
+                    groups, eps, temb);
+            boolean cross = config.upBlockTypes().get(i).equals("CrossAttnUpBlock2D");
+            upBlocks.add(new UpBlock2D(scope.child("up_blocks", i), in, outCh, prevOut, level, cross, i < levels - 1));
+        }
+        this.convNormOut = new GroupNorm(scope.child("conv_norm_out"), groups, c0, eps);
+        this.convOut = new Conv2d(scope.child("conv_out"), c0, config.outChannels(), 3, 1, 1);
+    }
+
+    public UNetConfig config() { return config; }
+
+    /** Number of cross-attention layers (Transformer2DModels), i.e. how many layer-wise contexts it takes. */
+    public static int crossAttentionLayers(UNetConfig config) {
+        int levels = config.blockOutChannels().size();
+        int n = 1; // mid block
+        for (int i = 0; i < levels; i++) {
+            if (config.downBlockTypes().get(i).equals("CrossAttnDownBlock2D")) n += config.layersPerBlock();
+            if (config.upBlockTypes().get(i).equals("CrossAttnUpBlock2D")) n += config.layersPerBlock() + 1;
+        }
+        return n;
+    }
+
+    /**
+     * The forward pass: sample [B, C, H, W], timesteps [B] (float), contexts per cross-attention layer.
+     * Latent sizes that are not multiples of 2^(levels-1) are handled as the reference does, by resizing each
+     * upsampler's output to the size of the skip connection it meets.
+     */
+    public Tensor forward(Tensor sample, Tensor timesteps, Contexts contexts) {
+        Ops ops = scope.ops();
+        Tensor temb = timeEmbedding.forward(timeProj.forward(timesteps));
+        Tensor h = config.centerInputSample() ? ops.addScalar(ops.scale(sample, 2.0), -1.0) : sample;
+        h = convIn.forward(h);
+        Deque<Tensor> skips = new ArrayDeque<>();
+        skips.add(h);
+        for (DownBlock2D block : downBlocks) {
+            BlockOutput o = block.forward(h, temb, contexts);
+            h = o.hidden();
+            skips.addAll(o.skips());
+        }
+        h = midBlock.forward(h, temb, contexts);
+        long factor = 1L << (upBlocks.size() - 1);
+        boolean explicitSizes = sample.dim(2) % factor != 0 || sample.dim(3) % factor != 0;
+        for (int i = 0; i < upBlocks.size(); i++) {
+            UpBlock2D block = upBlocks.get(i);
+            long[] upsampleTo = null;
+            if (i < upBlocks.size() - 1 && explicitSizes) {
+                // the skip this block's upsampler must meet is the one left on top after its own pops
+                Tensor target = peekBelow(skips, block.numResnets());
+                upsampleTo = new long[]{target.dim(2), target.dim(3)};
+            }
+            h = block.forward(h, skips, temb, contexts, upsampleTo);
+        }
+        contexts.checkAllUsed();
+        return convOut.forward(ops.silu(convNormOut.forward(h)));
+    }
+
+    private static Tensor peekBelow(Deque<Tensor> stack, int depth) {
+        var it = stack.descendingIterator();
+        for (int i = 0; i < depth; i++) it.next();
+        return it.next();
+    }
+}
