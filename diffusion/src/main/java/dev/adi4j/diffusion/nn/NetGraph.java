@@ -72,7 +72,7 @@ public final class NetGraph {
         sd.setLossVariables(loss);
         Map<String, INDArray> ph = feed(values);
         Map<String, INDArray> result = new LinkedHashMap<>();
-        var both = sd.calculateGradientsAndOutputs(ph, Arrays.asList(outputs), Arrays.asList(wrt));
+        var both = QuietStdout.call(() -> sd.calculateGradientsAndOutputs(ph, Arrays.asList(outputs), Arrays.asList(wrt)));
         for (String o : outputs) result.put(o, both.getOutputs().get(o).dup());
         for (String w : wrt) result.put("grad:" + w, both.getGradients().get(w).dup());
         return result;

@@ -1,0 +1,69 @@
+package dev.adi4j.diffusion.golden;
+
+import dev.adi4j.diffusion.unet.UNet;
+import dev.adi4j.diffusion.unet.UNetGoldenCases;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs every case of a golden-case index and reports one result per output. A case that throws is a FAIL
+ * with the exception's message, never an aborted run; an unknown kind is a FAIL too.
+ */
+public final class GoldenRunner {
+    private final Map<String, CaseHandler> handlers = new LinkedHashMap<>();
+
+    /** A runner that knows every kind adi4j implements. */
+    public static GoldenRunner standard() {
+        GoldenRunner r = new GoldenRunner();
+        r.register("unet_forward", (c, root, m) ->
+                UNetGoldenCases.forward(c.name(), root.resolve(c.file()), unet(c, root, m), c.outputs(), c.tol()));
+        r.register("unet_grad", (c, root, m) ->
+                UNetGoldenCases.grad(c.name(), root.resolve(c.file()), unet(c, root, m), c.outputs(), c.tol()));
+        return r;
+    }
+
+    private static UNet unet(GoldenCase c, Path root, ModelCache m) {
+        return m.get(UNet.class, root.resolve(c.model()), UNet::load);
+    }
+
+    public void register(String kind, CaseHandler handler) {
+        handlers.put(kind, handler);
+    }
+
+    /** Runs all cases of the index at {@code indexFile}, passing each result to {@code sink} as it comes. */
+    public List<CaseResult> run(Path indexFile, Consumer<CaseResult> sink) {
+        GoldenIndex index = GoldenIndex.read(indexFile);
+        Path root = indexFile.toAbsolutePath().getParent();
+        List<CaseResult> all = new ArrayList<>();
+        try (ModelCache models = new ModelCache()) {
+            for (GoldenCase c : index.cases()) {
+                for (CaseResult r : runCase(c, root, models)) {
+                    all.add(r);
+                    sink.accept(r);
+                }
+            }
+        }
+        return all;
+    }
+
+    private List<CaseResult> runCase(GoldenCase c, Path root, ModelCache models) {
+        CaseHandler h = handlers.get(c.kind());
+        if (h == null) {
+            return List.of(CaseResult.failure(c.name(), "", "unknown kind '" + c.kind() + "' (known: "
+                    + String.join(", ", handlers.keySet()) + ")"));
+        }
+        try {
+            List<CaseResult> results = h.run(c, root, models);
+            if (results.isEmpty()) return List.of(CaseResult.failure(c.name(), "", "case produced no result"));
+            return results;
+        } catch (Exception | OutOfMemoryError e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return List.of(CaseResult.failure(c.name(), "", "error: " + msg.lines().findFirst().orElse(msg)));
+        }
+    }
+}
