@@ -1,0 +1,54 @@
+package dev.adi4j.cli;
+
+import dev.adi4j.core.config.Configs;
+import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.diffusion.bench.Timing;
+import dev.adi4j.diffusion.bench.UNetBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code adi bench-net}: times UNet forward and forward+backward w.r.t. the layer-wise contexts with warm-up
+ * and medians, and reports peak memory. A benchmark, never a test.
+ */
+@Command(name = "bench-net", mixinStandardHelpOptions = true,
+        description = "Benchmark the UNet: forward, and forward+backward w.r.t. the layer-wise contexts (batch 1, random weights).")
+public final class BenchNetCommand implements Callable<Integer> {
+    @Option(names = "--config", split = ",", defaultValue = "tiny",
+            description = "UNet config.json files, or 'tiny' / 'sd21' for the shared fixtures' configs (default: ${DEFAULT-VALUE})")
+    List<String> configs;
+
+    @Option(names = "--latent", split = ",", defaultValue = "32,64", description = "latent sizes (default: ${DEFAULT-VALUE})")
+    int[] latents;
+
+    @Option(names = "--mode", split = ",", defaultValue = "fwd,grad", description = "fwd and/or grad (default: ${DEFAULT-VALUE})")
+    List<String> modes;
+
+    @Option(names = "--warmup", defaultValue = "2") int warmup;
+    @Option(names = "--runs", defaultValue = "5") int runs;
+
+    @Option(names = "--shared", defaultValue = "../shared", description = "the shared folder with fixtures/ (for 'tiny'/'sd21')")
+    Path shared;
+
+    @Override
+    public Integer call() {
+        List<Timing.Result> all = new ArrayList<>();
+        for (String c : configs) {
+            Path file = switch (c) {
+                case "tiny" -> shared.resolve("fixtures/tiny-sd/unet/config.json");
+                case "sd21" -> shared.resolve("fixtures/manifests/sd21-unet-config.json");
+                default -> Path.of(c);
+            };
+            UNetConfig config = Configs.read(file, UNetConfig.class);
+            all.addAll(UNetBench.run(c, config, latents, modes, warmup, runs, System.err::println));
+        }
+        System.out.println(Timing.Result.header());
+        all.forEach(r -> System.out.println(r.row()));
+        return 0;
+    }
+}
