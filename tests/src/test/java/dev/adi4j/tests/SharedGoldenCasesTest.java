@@ -1,0 +1,42 @@
+package dev.adi4j.tests;
+
+import dev.adi4j.diffusion.golden.CaseResult;
+import dev.adi4j.diffusion.golden.GoldenRunner;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs the shared golden-case index through the same runner as {@code adi golden}: one test per case, each
+ * passing only when every listed output is within the case's tolerance.
+ */
+class SharedGoldenCasesTest {
+    static final Path INDEX = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures/cases.json");
+
+    @TestFactory
+    Stream<DynamicTest> everySharedCasePasses() {
+        assertTrue(Files.isRegularFile(INDEX), "golden index missing at " + INDEX.toAbsolutePath());
+        Map<String, List<CaseResult>> byCase = new LinkedHashMap<>();
+        GoldenRunner.standard().run(INDEX, r -> {
+            System.out.println(r.line());
+            byCase.computeIfAbsent(r.caseName(), k -> new ArrayList<>()).add(r);
+        });
+        assertTrue(byCase.size() >= 21, "expected every case of the shared index, got " + byCase.keySet());
+        return byCase.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            List<CaseResult> failed = e.getValue().stream().filter(r -> !r.pass()).toList();
+            if (!failed.isEmpty()) {
+                fail(String.join("\n", failed.stream().map(CaseResult::line).toList()));
+            }
+        }));
+    }
+}
