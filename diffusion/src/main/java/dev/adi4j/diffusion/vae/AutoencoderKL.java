@@ -43,9 +43,11 @@ public final class AutoencoderKL {
     private final Map<List<Long>, EncodeGraph> encodeGraphs = new HashMap<>();
     private final Map<List<Long>, DecodeGraph> decodeGraphs = new HashMap<>();
 
-    private record EncodeGraph(String input, String encoderOutput, String moments) {}
+    /** One encode sub-graph: its input placeholder and named outputs, with their static shapes. */
+    record EncodeGraph(Tensor input, Tensor encoderOutput, Tensor moments) {}
 
-    private record DecodeGraph(String input, String postQuantConv, String image) {}
+    /** One decode sub-graph: its input placeholder and named outputs, with their static shapes. */
+    record DecodeGraph(Tensor input, Tensor postQuantConv, Tensor image) {}
 
     private AutoencoderKL(VaeConfig config, ParameterSource params) {
         this.config = config;
@@ -124,16 +126,14 @@ public final class AutoencoderKL {
     synchronized Map<String, INDArray> encodeOutputs(INDArray image) {
         checkInput("image", image, config.inChannels());
         EncodeGraph g = prepareEncode(image.shape());
-        Map<String, INDArray> out = graph.run(Map.of(g.input(), image), g.encoderOutput(), g.moments());
-        return Map.of("encoder_output", out.get(g.encoderOutput()), "moments", out.get(g.moments()));
+        return run(Map.of(g.input(), image), Map.of("encoder_output", g.encoderOutput(), "moments", g.moments()));
     }
 
     /** Decoder outputs by golden name: {@code post_quant_conv} and {@code image}. */
     synchronized Map<String, INDArray> decodeOutputs(INDArray latent) {
         checkInput("latent", latent, config.latentChannels());
         DecodeGraph g = prepareDecode(latent.shape());
-        Map<String, INDArray> out = graph.run(Map.of(g.input(), latent), g.postQuantConv(), g.image());
-        return Map.of("post_quant_conv", out.get(g.postQuantConv()), "image", out.get(g.image()));
+        return run(Map.of(g.input(), latent), Map.of("post_quant_conv", g.postQuantConv(), "image", g.image()));
     }
 
     /** Builds (once) the encode sub-graph for one input shape. */
@@ -143,7 +143,7 @@ public final class AutoencoderKL {
             Tensor in = graph.input("vae.encode.image." + tag, false, shape);
             Tensor h = graph.name(encoder.forward(in), "vae.encode.encoder_output." + tag);
             Tensor moments = graph.name(quantConv.forward(h), "vae.encode.moments." + tag);
-            return new EncodeGraph(in.var().name(), h.var().name(), moments.var().name());
+            return new EncodeGraph(in, h, moments);
         });
     }
 
@@ -154,8 +154,18 @@ public final class AutoencoderKL {
             Tensor in = graph.input("vae.decode.latent." + tag, false, shape);
             Tensor z = graph.name(postQuantConv.forward(in), "vae.decode.post_quant_conv." + tag);
             Tensor image = graph.name(decoder.forward(z), "vae.decode.image." + tag);
-            return new DecodeGraph(in.var().name(), z.var().name(), image.var().name());
+            return new DecodeGraph(in, z, image);
         });
+    }
+
+    private Map<String, INDArray> run(Map<Tensor, INDArray> inputs, Map<String, Tensor> outputs) {
+        Map<String, INDArray> feed = new HashMap<>();
+        inputs.forEach((t, v) -> feed.put(t.var().name(), v));
+        String[] names = outputs.values().stream().map(t -> t.var().name()).toArray(String[]::new);
+        Map<String, INDArray> out = graph.run(feed, names);
+        Map<String, INDArray> byKey = new HashMap<>();
+        outputs.forEach((k, t) -> byKey.put(k, out.get(t.var().name())));
+        return byKey;
     }
 
     /** Number of forward sub-graphs built so far (encode + decode), for tests of the cache. */
