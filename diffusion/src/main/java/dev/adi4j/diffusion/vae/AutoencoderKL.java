@@ -92,7 +92,7 @@ public final class AutoencoderKL {
      * full-size model's parameter list without allocating it); calls {@link ParameterSource#finish()}.
      */
     public static AutoencoderKL build(VaeConfig config, ParameterSource params) {
-        validate(config, Path.of("<VaeConfig>"));
+        validate(config, Path.of("VaeConfig (in memory)"));
         return new AutoencoderKL(config, params);
     }
 
