@@ -2,6 +2,8 @@ package dev.adi4j.diffusion.golden;
 
 import dev.adi4j.diffusion.unet.UNet;
 import dev.adi4j.diffusion.unet.UNetGoldenCases;
+import dev.adi4j.diffusion.vae.AutoencoderKL;
+import dev.adi4j.diffusion.vae.VaeGoldenCases;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +26,15 @@ public final class GoldenRunner {
                 UNetGoldenCases.forward(c.name(), root.resolve(c.file()), unet(c, root, m), c.outputs(), c.tol()));
         r.register("unet_grad", (c, root, m) ->
                 UNetGoldenCases.grad(c.name(), root.resolve(c.file()), unet(c, root, m), c.outputs(), c.tol()));
+        r.register("vae_encode", (c, root, m) ->
+                VaeGoldenCases.encode(c.name(), root.resolve(c.file()), vae(c, root, m), c.outputs(), c.tol()));
+        r.register("vae_decode", (c, root, m) ->
+                VaeGoldenCases.decode(c.name(), root.resolve(c.file()), vae(c, root, m), c.outputs(), c.tol()));
         return r;
+    }
+
+    private static AutoencoderKL vae(GoldenCase c, Path root, ModelCache m) {
+        return m.get(AutoencoderKL.class, root.resolve(c.model()), AutoencoderKL::load);
     }
 
     private static UNet unet(GoldenCase c, Path root, ModelCache m) {

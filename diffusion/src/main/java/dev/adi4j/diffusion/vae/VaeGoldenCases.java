@@ -26,7 +26,13 @@ public final class VaeGoldenCases {
      * {@code latent_mode_scaled}.
      */
     public static List<CaseResult> encode(Path caseFile, Path modelFolder, List<String> outputs, double tol) {
-        return run(caseFile, modelFolder, outputs, tol, List.of("image", "eps"), (vae, in) -> {
+        return encode(caseName(caseFile), caseFile, AutoencoderKL.load(modelFolder), outputs, tol);
+    }
+
+    /** As {@link #encode(Path, Path, List, double)} with an already loaded VAE and the index's case name. */
+    public static List<CaseResult> encode(String name, Path caseFile, AutoencoderKL model, List<String> outputs,
+                                          double tol) {
+        return run(name, caseFile, model, outputs, tol, List.of("image", "eps"), (vae, in) -> {
             Map<String, INDArray> raw = vae.encodeOutputs(in.get("image"));
             DiagonalGaussian dist = DiagonalGaussian.fromMoments(raw.get("moments"));
             INDArray sample = dist.sample(in.get("eps"));
@@ -44,7 +50,13 @@ public final class VaeGoldenCases {
 
     /** Input {@code latent} (what vae.decode receives). Outputs: {@code post_quant_conv}, {@code image}. */
     public static List<CaseResult> decode(Path caseFile, Path modelFolder, List<String> outputs, double tol) {
-        return run(caseFile, modelFolder, outputs, tol, List.of("latent"),
+        return decode(caseName(caseFile), caseFile, AutoencoderKL.load(modelFolder), outputs, tol);
+    }
+
+    /** As {@link #decode(Path, Path, List, double)} with an already loaded VAE and the index's case name. */
+    public static List<CaseResult> decode(String name, Path caseFile, AutoencoderKL model, List<String> outputs,
+                                          double tol) {
+        return run(name, caseFile, model, outputs, tol, List.of("latent"),
                 (vae, in) -> vae.decodeOutputs(in.get("latent")));
     }
 
@@ -52,9 +64,8 @@ public final class VaeGoldenCases {
         Map<String, INDArray> apply(AutoencoderKL vae, Map<String, INDArray> inputs);
     }
 
-    private static List<CaseResult> run(Path caseFile, Path modelFolder, List<String> outputs, double tol,
-                                        List<String> inputNames, Runner runner) {
-        String name = caseName(caseFile);
+    private static List<CaseResult> run(String name, Path caseFile, AutoencoderKL model, List<String> outputs,
+                                        double tol, List<String> inputNames, Runner runner) {
         List<CaseResult> results = new ArrayList<>();
         Map<String, INDArray> expected = new HashMap<>();
         Map<String, INDArray> inputs = new HashMap<>();
@@ -67,7 +78,7 @@ public final class VaeGoldenCases {
                 if (golden.contains(out)) expected.put(out, golden.loadFloat(out));
             }
         }
-        Map<String, INDArray> actual = runner.apply(AutoencoderKL.load(modelFolder), inputs);
+        Map<String, INDArray> actual = runner.apply(model, inputs);
         for (String out : outputs) {
             if (!expected.containsKey(out)) {
                 results.add(CaseResult.failure(name, out, "expected tensor '" + out + "' missing in " + caseFile));
