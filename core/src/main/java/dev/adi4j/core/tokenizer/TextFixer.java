@@ -18,19 +18,13 @@ import java.util.regex.Pattern;
  * {@link #fixCharacterWidth}, {@link #uncurlQuotes}, {@link #fixLineBreaks}, {@link #fixSurrogates},
  * {@link #removeTerminalEscapes}, {@link #removeControlChars}, NFC normalization.
  *
- * <p>Not implemented: the full mojibake heuristic ({@code badness.is_bad} with its ~30 character-category rules),
- * re-decoding through Windows-1250/1251/1253/1254, ISO-8859-2, MacRoman and CP437, {@code restore_byte_a0},
+ * <p>Not implemented: re-decoding through Windows-1250/1251/1253/1254, ISO-8859-2, MacRoman and CP437, {@code restore_byte_a0},
  * {@code replace_lossy_sequences}, {@code decode_inconsistent_utf8} and the {@code utf-8-variants} (CESU-8)
  * decoder. Text that needs those comes out unchanged where ftfy would repair it.
  */
 public final class TextFixer {
     /** Windows-1252 bytes 0x80-0x9F, with the five undefined bytes kept as C1 characters ("sloppy" codec). */
     private static final String SLOPPY_1252_C1 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
-    private static final String START_PUNCTUATION = "¡«¿©΄΅‘‚“„•‹\uF8FF";
-    private static final String END_PUNCTUATION = "®»˝”›™";
-    /** Second characters of ftfy's "common Windows-1252 2-character mojibake" rule, after Â, Ã, Î or Ð. */
-    private static final String UTF8_CONTINUATION_LOOKALIKES =
-            "€Šš¢£Ÿž\u00A0\u00AD®©°·»" + START_PUNCTUATION + END_PUNCTUATION + "–—´";
     private static final Pattern TERMINAL_ESCAPE = Pattern.compile("\u001B\\[((?:\\p{Nd}|;)*)([a-zA-Z])");
     private static final Pattern WHITESPACE_RUN = Pattern.compile("\\p{IsWhite_Space}+");
 
@@ -80,11 +74,10 @@ public final class TextFixer {
 
     /**
      * Undoes UTF-8 that was decoded as Latin-1 or Windows-1252 ({@code cafÃ©} → {@code café}), repeated while it
-     * changes. As in ftfy, only text that looks like mojibake is touched, and only when the whole text re-encodes
-     * to bytes that are valid UTF-8. The "looks like mojibake" test is a subset of ftfy's {@code is_bad}: a C1
-     * control character, or one of Â Ã Î Ð followed by a character that is a UTF-8 continuation byte in
-     * Windows-1252 (ftfy's "common 2-character mojibake" rule), or Ã followed by NBSP or ¡. Otherwise follows ftfy's
-     * fallbacks for Latin-1 text with C1 controls (decode as Windows-1252, or replace each C1 control).
+     * changes. As in ftfy, only text that {@link MojibakeDetector looks like mojibake} is touched, and only when the
+     * whole text re-encodes (Latin-1 first, then sloppy Windows-1252) to bytes that are valid UTF-8. Otherwise
+     * follows ftfy's fallbacks for Latin-1 text with C1 controls (decode as Windows-1252, or replace each C1
+     * control). ftfy's other single-byte encodings and byte-level repairs are not tried (see the class comment).
      */
     public static String fixEncoding(String text) {
         while (true) {
@@ -95,7 +88,7 @@ public final class TextFixer {
     }
 
     private static String fixEncodingOneStep(String text) {
-        if (text.isEmpty() || isAscii(text) || !looksLikeMojibake(text)) return text;
+        if (text.isEmpty() || isAscii(text) || !MojibakeDetector.isBad(text)) return text;
         boolean latin1 = canEncodeLatin1(text);
         if (latin1) {
             String fixed = decodeUtf8Strict(encodeSingleByte(text, false));
@@ -295,21 +288,6 @@ public final class TextFixer {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x80 && c <= 0x9F) return true;
-        }
-        return false;
-    }
-
-    private static boolean looksLikeMojibake(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 0x80 && c <= 0x9F) return true;
-            if (i + 1 < text.length()) {
-                char next = text.charAt(i + 1);
-                if ((c == 'Â' || c == 'Ã' || c == 'Î' || c == 'Ð') && UTF8_CONTINUATION_LOOKALIKES.indexOf(next) >= 0) {
-                    return true;
-                }
-                if (c == 'Ã' && (next == '\u00A0' || next == '¡')) return true;
-            }
         }
         return false;
     }
