@@ -278,7 +278,7 @@ public final class ClipTokenizer implements Tokenizer {
     }
 
     private int idOr(String token, int fallback) {
-        Integer added = addedTokens == null ? null : addedTokens.get(token);
+        Integer added = addedTokens.get(token);
         if (added != null) return added;
         int id = vocab.id(token);
         return id >= 0 ? id : fallback;
