@@ -30,6 +30,7 @@ public final class GoldenRunner {
                 VaeGoldenCases.encode(c.name(), root.resolve(c.file()), vae(c, root, m), c.outputs(), c.tol()));
         r.register("vae_decode", (c, root, m) ->
                 VaeGoldenCases.decode(c.name(), root.resolve(c.file()), vae(c, root, m), c.outputs(), c.tol()));
+        r.register("tokenizer", (c, root, m) -> TokenizerGoldenCases.run(c, root));
         return r;
     }
 
