@@ -13,7 +13,9 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A diffusers {@code model_index.json}: the pipeline class and, per component, the {@code [library, class]}
@@ -22,14 +24,14 @@ import java.util.Optional;
  * {@code requires_safety_checker}) are ignored.
  */
 public record ModelIndex(String className, String diffusersVersion, Map<String, Component> components,
-                         java.util.Set<String> disabled) {
+                         Set<String> disabled) {
     /** One component's implementing library and class, e.g. {@code ("diffusers", "UNet2DConditionModel")}. */
     public record Component(String library, String className) {
     }
 
     public ModelIndex {
         components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
-        disabled = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(disabled));
+        disabled = Collections.unmodifiableSet(new LinkedHashSet<>(disabled));
     }
 
     /** The component's entry, if the index declares one (not null). */
@@ -56,7 +58,7 @@ public record ModelIndex(String className, String diffusersVersion, Map<String, 
         }
         JsonNode ver = root.get("_diffusers_version");
         Map<String, Component> comps = new LinkedHashMap<>();
-        java.util.Set<String> off = new java.util.LinkedHashSet<>();
+        Set<String> off = new LinkedHashSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
