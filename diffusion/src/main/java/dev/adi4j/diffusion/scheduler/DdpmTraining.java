@@ -62,7 +62,7 @@ public final class DdpmTraining {
     }
 
     /**
-     * a·first + (±b)·second per row, with a = √ᾱ_t and b = √(1−ᾱ_t) for that row; {@code plusSecond}
+     * a·first ± b·second per row, with a = √ᾱ_t and b = √(1−ᾱ_t) for that row; {@code plusSecond}
      * chooses the sign of the second term. Coefficients are broadcast as a [B, 1, 1, ...] column.
      */
     private INDArray combine(INDArray first, INDArray second, boolean plusSecond, int[] ts) {
