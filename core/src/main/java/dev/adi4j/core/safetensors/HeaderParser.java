@@ -1,8 +1,10 @@
 package dev.adi4j.core.safetensors;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +39,12 @@ final class HeaderParser {
 
     // Jackson's readTree silently keeps the last of duplicate keys; a duplicate tensor name is ambiguous,
     // so it is refused. Trailing tokens after the object would be ignored too.
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    // Jackson's default 20M-char string cap is lower than the header limit; the header
+                    // size check already bounds every string. Nesting stays capped (default 1000 levels).
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength((int) SafetensorsReader.MAX_HEADER_BYTES).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -86,6 +86,18 @@ class SafetensorsValidationTest {
         expectBad(file("{\"a\": tru}   ", new byte[0]), "a", "not valid JSON");
         expectBad(file("{\"a\":1} xyz", new byte[0]), null, "not valid JSON");
         expectBad(file("        ", new byte[0]), null, "empty");
+        // deep nesting is refused by Jackson's limits, not by a StackOverflowError
+        expectBad(file("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}", new byte[0]), null,
+                "not valid JSON", "nesting depth");
+    }
+
+    @Test
+    void longMetadataStringsAreFine() throws IOException {
+        String big = "x".repeat(21_000_000); // above Jackson's default 20M-character string limit
+        Path f = file("{\"__metadata__\":{\"big\":\"" + big + "\"}," + entry("w", "F32", "[1]", 0, 4) + "}", f32(1));
+        try (SafetensorsReader r = SafetensorsReader.open(f)) {
+            assertEquals(big.length(), r.metadata().get("big").length());
+        }
     }
 
     @Test
