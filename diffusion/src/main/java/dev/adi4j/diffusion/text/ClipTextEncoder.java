@@ -3,6 +3,7 @@ package dev.adi4j.diffusion.text;
 import dev.adi4j.core.config.ClipTextConfig;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.diffusion.nn.AbstractParameterSource;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,15 +68,25 @@ public final class ClipTextEncoder {
         try (SafetensorsReader reader = SafetensorsReader.open(weightsFile)) {
             SafetensorsParameters params = new SafetensorsParameters(List.of(reader), false,
                     ClipTextModel.POSITION_IDS::equals);
-            ClipTextGraph first = ClipTextGraph.build(cfg, params, 1, cfg.maxPositionEmbeddings());
-            params.finish();
-            Map<String, INDArray> arrays = new LinkedHashMap<>();
-            for (ParamSpec spec : params.declared()) {
-                arrays.put(spec.name(), first.net().sameDiff().getVariable(spec.name()).getArr());
-            }
-            INDArray table = arrays.get(ClipTextModel.TOKEN_EMBEDDING);
-            return new ClipTextEncoder(cfg, new LoadedParameters(weightsFile.toString(), arrays), table, first);
+            return build(cfg, params, weightsFile.toString());
         }
+    }
+
+    /**
+     * An encoder whose weights come from {@code params} (frozen: constants), e.g. random weights for a
+     * benchmark. The parameters are read once, while the first graph is built, and then shared by all graphs.
+     */
+    public static ClipTextEncoder build(ClipTextConfig cfg, AbstractParameterSource params, String source) {
+        ClipTextGraph first = ClipTextGraph.build(cfg, params, 1, cfg.maxPositionEmbeddings());
+        params.finish();
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        for (ParamSpec spec : params.declared()) {
+            INDArray a = first.net().sameDiff().getVariable(spec.name()).getArr();
+            if (a == null) throw new TextEncoderException(source + ": parameter " + spec.name() + " has no value");
+            arrays.put(spec.name(), a);
+        }
+        INDArray table = arrays.get(ClipTextModel.TOKEN_EMBEDDING);
+        return new ClipTextEncoder(cfg, new LoadedParameters(source, arrays), table, first);
     }
 
     private static Path requireFile(Path folder, String name) {
