@@ -1,6 +1,9 @@
 package dev.adi4j.diffusion.golden;
 
+import dev.adi4j.diffusion.identifier.LayerWiseGoldenCases;
 import dev.adi4j.diffusion.pipeline.PipelineGoldenCases;
+import dev.adi4j.diffusion.text.ClipTextEncoder;
+import dev.adi4j.diffusion.text.TextGoldenCases;
 import dev.adi4j.diffusion.unet.UNet;
 import dev.adi4j.diffusion.unet.UNetGoldenCases;
 import dev.adi4j.diffusion.vae.AutoencoderKL;
@@ -36,6 +39,16 @@ public final class GoldenRunner {
             r.register(kind, (c, root, m) -> SchedulerGoldens.run(c.name(), c.kind(), root.resolve(c.file()),
                     root.resolve(c.configs()), c.scheduler(), c.tol()));
         }
+        r.register("text_forward", (c, root, m) ->
+                TextGoldenCases.textForward(root.resolve(c.file()), root.resolve(c.model()), c.outputs(), c.tol()));
+        r.register("text_grad_embedding", (c, root, m) ->
+                TextGoldenCases.textGradEmbedding(root.resolve(c.file()), root.resolve(c.model()), c.outputs(), c.tol()));
+        r.register("layerwise_unet_grad", (c, root, m) -> {
+            Path folder = root.resolve(c.model());
+            ClipTextEncoder text = m.get(ClipTextEncoder.class, folder.resolve("text_encoder"), ClipTextEncoder::load);
+            return LayerWiseGoldenCases.run(c.name(), root.resolve(c.file()), folder, text,
+                    unet(folder.resolve("unet"), m), c.outputs(), c.tol());
+        });
         r.register("pipeline", (c, root, m) -> {
             Path folder = root.resolve(c.model());
             return PipelineGoldenCases.run(c.name(), root.resolve(c.file()), unet(folder.resolve("unet"), m),

@@ -8,6 +8,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +37,6 @@ final class LoadedParameters extends AbstractParameterSource {
 
     @Override
     public void finish() {
-        if (!problems.isEmpty()) throw new WeightsException(source, problems);
+        if (!problems.isEmpty()) throw new WeightsException(source, List.copyOf(problems));
     }
 }

@@ -1,0 +1,62 @@
+package dev.adi4j.diffusion.identifier;
+
+import dev.adi4j.diffusion.text.ClipTextEncoder;
+import dev.adi4j.diffusion.unet.UNet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The denoising loss of layer-wise identifiers and its gradient with respect to them (P+ / ADI): cross-attention
+ * layer k sees the prompt encoded with identifier v_k at the placeholder token. The chain rule is applied in two
+ * graphs — UNet backward gives dL/d context_k, the text encoder's backward maps those to dL/d v_k — so neither
+ * graph holds the other's activations and network weights stay frozen.
+ */
+public final class LayerWiseObjective {
+    private final ClipTextEncoder text;
+    private final UNet unet;
+
+    public LayerWiseObjective(ClipTextEncoder text, UNet unet) {
+        this.text = text;
+        this.unet = unet;
+    }
+
+    /** Loss, its gradient w.r.t. the identifiers [layers, D], and the intermediate tensors (for checks). */
+    public record Result(double loss, INDArray gradV, INDArray contexts, INDArray unetOutput) {
+    }
+
+    /**
+     * @param ids           one tokenized prompt [L] containing {@code placeholderId}
+     * @param placeholderId the token id whose embedding the identifiers replace
+     * @param v             identifiers [layers, D], one per cross-attention layer in forward execution order
+     * @param noisyLatents  z_t [1, C, h, w]
+     * @param timestep      t as a [1] array
+     * @param target        the regression target (velocity or noise) [1, C, h, w]
+     */
+    public Result evaluate(int[] ids, int placeholderId, INDArray v, INDArray noisyLatents, INDArray timestep,
+                           INDArray target) {
+        int layers = unet.crossAttentionLayers();
+        if (v.rank() != 2 || v.size(0) != layers) {
+            throw new IllegalArgumentException("expected " + layers + " identifiers [" + layers + ", D], got "
+                    + Arrays.toString(v.shape()));
+        }
+        if (Arrays.stream(ids).noneMatch(id -> id == placeholderId)) {
+            throw new IllegalArgumentException("the prompt does not contain the placeholder token id " + placeholderId);
+        }
+        int[][] batch = new int[layers][];
+        Arrays.fill(batch, ids);
+        INDArray contexts = text.encodeWithOverrides(batch, placeholderId, v);
+        List<INDArray> perLayer = new ArrayList<>(layers);
+        for (int k = 0; k < layers; k++) {
+            perLayer.add(contexts.get(NDArrayIndex.interval(k, k + 1), NDArrayIndex.all(), NDArrayIndex.all()).dup());
+        }
+        UNet.LossGradients g = unet.lossGradients(noisyLatents, timestep, perLayer, target, false);
+        INDArray upstream = Nd4j.concat(0, g.contextGradients().toArray(INDArray[]::new));
+        INDArray gradV = text.gradientWrtIdentifier(batch, placeholderId, v, upstream).gradV();
+        return new Result(g.loss(), gradV, contexts, g.output());
+    }
+}
