@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "adi", mixinStandardHelpOptions = true, version = "adi4j 0.1.0",
         description = "Action customization (ADI) for Stable Diffusion 2.1 on the JVM.",
         subcommands = {
+                GenerateCommand.class,
                 BenchNetCommand.class,
                 GoldenCommand.class,
                 TokenizeCommand.class,

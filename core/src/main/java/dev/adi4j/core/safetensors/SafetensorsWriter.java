@@ -8,6 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.lang.ref.Reference;
+import dev.adi4j.core.io.AtomicWrite;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -161,9 +163,7 @@ public final class SafetensorsWriter {
         Path abs = target.toAbsolutePath();
         List<Entry> layout = layout();
         byte[] header = header(layout);
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-        boolean done = false;
-        try {
+        AtomicWrite.write(abs, true, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
                 writeFully(ch, len.flip());
@@ -172,11 +172,7 @@ public final class SafetensorsWriter {
                 for (Entry e : layout) writeTensor(abs, ch, e, chunk);
                 ch.force(true);
             }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private List<Entry> layout() {

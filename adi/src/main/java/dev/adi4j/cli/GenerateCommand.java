@@ -1,0 +1,113 @@
+package dev.adi4j.cli;
+
+import dev.adi4j.core.image.GenerationParameters;
+import dev.adi4j.core.image.ImageGrid;
+import dev.adi4j.core.image.Images;
+import dev.adi4j.core.image.PixelRange;
+import dev.adi4j.core.image.PngWriter;
+import dev.adi4j.diffusion.pipeline.GenerationRequest;
+import dev.adi4j.diffusion.pipeline.Identifiers;
+import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code adi generate}: text-to-image with a model folder, optionally with learned identifiers. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate images from a prompt with a diffusers model folder; writes PNGs (parameters in a PNG text chunk) and a grid.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "diffusers model folder (model_index.json, unet/, vae/, ...)")
+    Path model;
+
+    @Option(names = "--prompt", required = true) String prompt;
+    @Option(names = "--negative-prompt", defaultValue = "") String negativePrompt;
+    @Option(names = "--steps", defaultValue = "25") int steps;
+    @Option(names = "--guidance", defaultValue = "7.5") double guidance;
+    @Option(names = "--sampler", description = "ddim, euler, euler_karras, euler_a, dpmpp2m, dpmpp2m_karras, ddpm, pndm (default: the model's scheduler)")
+    String sampler;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the first image; image i uses seed + i") long seed;
+    @Option(names = "--size", defaultValue = "", description = "WxH, multiples of 8 (default: the UNet's sample size x 8)")
+    String size;
+    @Option(names = "--num-images", defaultValue = "1") int numImages;
+    @Option(names = "--identifiers", description = "learned identifiers (safetensors) to use in the prompt") Path identifiers;
+    @Option(names = "--out", defaultValue = "out") Path out;
+    @Option(names = "--force", description = "overwrite existing files") boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
+            int[] wh = parseSize(pipe);
+            GenerationRequest request = new GenerationRequest(prompt, negativePrompt, wh[0], wh[1], steps, guidance,
+                    sampler, seed, numImages);
+            Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < numImages; i++) files.add(out.resolve(String.format("%s-%d.png", "image", seed + i)));
+            Path grid = out.resolve("grid-" + seed + ".png");
+            refuseOverwrite(files, grid);
+            Files.createDirectories(out);
+            long t0 = System.nanoTime();
+            INDArray images = pipe.generate(request, ids, new ProgressBar(System.err, numImages));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<BufferedImage> pictures = Images.fromTensor(images, PixelRange.ZERO_TO_ONE);
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < numImages; i++) {
+                Map<String, String> text = new LinkedHashMap<>();
+                text.put(PngWriter.PARAMETERS_KEY, GenerationParameters.format(prompt, negativePrompt,
+                        settings(request, pipe, seed + i)));
+                text.put("adi4j.seed", Long.toString(seed + i));
+                text.put("adi4j.model", model.toAbsolutePath().toString());
+                if (identifiers != null) text.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
+                PngWriter.write(pictures.get(i), files.get(i), text, force);
+                labels.add("seed " + (seed + i));
+                System.out.println(files.get(i));
+            }
+            int cols = (int) Math.ceil(Math.sqrt(numImages));
+            int rows = (numImages + cols - 1) / cols;
+            ImageGrid.save(pictures, labels, rows, cols, ImageGrid.LabelPosition.BELOW, grid,
+                    Map.of(PngWriter.PARAMETERS_KEY, GenerationParameters.format(prompt, negativePrompt, settings(request, pipe, seed))), force);
+            System.out.println(grid);
+            System.err.printf("%d image(s) in %.1f s (%.3f images/s)%n", numImages, seconds, numImages / seconds);
+            return 0;
+        }
+    }
+
+    private Map<String, String> settings(GenerationRequest r, StableDiffusionPipeline pipe, long imageSeed) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("Steps", Integer.toString(r.steps()));
+        s.put("Sampler", r.sampler() == null ? "model default" : r.sampler());
+        s.put("CFG scale", Double.toString(r.guidance()));
+        s.put("Seed", Long.toString(imageSeed));
+        s.put("Size", r.width() + "x" + r.height());
+        s.put("Model", model.getFileName() == null ? model.toString() : model.getFileName().toString());
+        return s;
+    }
+
+    private int[] parseSize(StableDiffusionPipeline pipe) {
+        if (size.isBlank()) {
+            int s = pipe.unet().config().sampleSize() * pipe.vae().downscaleFactor();
+            return new int[]{s, s};
+        }
+        String[] p = size.toLowerCase().split("x");
+        if (p.length != 2) throw new IllegalArgumentException("--size must be WxH, e.g. 768x768, got '" + size + "'");
+        return new int[]{Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+    }
+
+    private void refuseOverwrite(List<Path> files, Path grid) {
+        if (force) return;
+        List<Path> existing = new ArrayList<>();
+        for (Path f : files) if (Files.exists(f)) existing.add(f);
+        if (Files.exists(grid)) existing.add(grid);
+        if (!existing.isEmpty()) {
+            throw new IllegalArgumentException("refusing to overwrite " + existing + " (use --force)");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.adi4j.diffusion.pipeline;
+
+import dev.adi4j.core.config.SchedulerConfig;
+import dev.adi4j.core.model.ModelFolder;
+import dev.adi4j.core.tokenizer.ClipTokenizer;
+import dev.adi4j.core.tokenizer.Tokenizer;
+import dev.adi4j.diffusion.scheduler.NoiseSource;
+import dev.adi4j.diffusion.scheduler.Sampler;
+import dev.adi4j.diffusion.scheduler.Samplers;
+import dev.adi4j.diffusion.text.ClipTextEncoder;
+import dev.adi4j.diffusion.unet.UNet;
+import dev.adi4j.diffusion.vae.AutoencoderKL;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text-to-image: prompt and negative prompt -> tokenizer -> text encoder (once per request) -> classifier-free
+ * guided sampling -> VAE decode. Learned identifiers plug in as layer-wise conditioning: a prompt naming an
+ * identifier token is encoded once per cross-attention layer with that layer's vector at the token.
+ */
+public final class StableDiffusionPipeline implements AutoCloseable {
+    private final ClipTokenizer tokenizer;
+    private final ClipTextEncoder textEncoder;
+    private final UNet unet;
+    private final AutoencoderKL vae;
+    private final SchedulerConfig schedulerConfig;
+
+    public StableDiffusionPipeline(ClipTokenizer tokenizer, ClipTextEncoder textEncoder, UNet unet, AutoencoderKL vae,
+                                   SchedulerConfig schedulerConfig) {
+        this.tokenizer = tokenizer;
+        this.textEncoder = textEncoder;
+        this.unet = unet;
+        this.vae = vae;
+        this.schedulerConfig = schedulerConfig;
+    }
+
+    /** Loads a diffusers model folder; a missing or partial folder is one clear error naming what is missing. */
+    public static StableDiffusionPipeline load(Path root) {
+        ModelFolder folder = ModelFolder.open(root);
+        SchedulerConfig scheduler = folder.scheduler();
+        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer().folder(), ClipTokenizer.Pipeline.HF);
+        ClipTextEncoder text = ClipTextEncoder.load(root.resolve(ModelFolder.TEXT_ENCODER));
+        UNet unet = UNet.load(root.resolve(ModelFolder.UNET));
+        AutoencoderKL vae = AutoencoderKL.load(root.resolve(ModelFolder.VAE));
+        return new StableDiffusionPipeline(tokenizer, text, unet, vae, scheduler);
+    }
+
+    public Tokenizer tokenizer() { return tokenizer; }
+
+    public UNet unet() { return unet; }
+
+    public AutoencoderKL vae() { return vae; }
+
+    /** The sampler by name, or the model's own scheduler when {@code name} is null. */
+    public Sampler sampler(String name) {
+        return name == null ? Samplers.fromConfig(schedulerConfig) : Samplers.byName(name, schedulerConfig);
+    }
+
+    /**
+     * Encodes a prompt. Identifier tokens in it are added to the tokenizer; when any is present the result is
+     * layer-wise (one context per cross-attention layer).
+     */
+    public Conditioning encode(String prompt, Identifiers identifiers) {
+        List<Map.Entry<Integer, INDArray>> used = new ArrayList<>();
+        for (Map.Entry<String, INDArray> e : identifiers.vectors().entrySet()) {
+            if (prompt.contains(e.getKey())) used.add(Map.entry(tokenizer.addToken(e.getKey()), e.getValue()));
+        }
+        int[][] ids = {tokenizer.encode(prompt)};
+        if (used.isEmpty()) return Conditioning.shared(textEncoder.encode(ids));
+        int layers = unet.crossAttentionLayers();
+        List<INDArray> contexts = new ArrayList<>();
+        for (int k = 0; k < layers; k++) {
+            Map<Integer, INDArray> overrides = new java.util.HashMap<>();
+            for (Map.Entry<Integer, INDArray> u : used) {
+                INDArray v = u.getValue();
+                if (v.size(0) != 1 && v.size(0) != layers) {
+                    throw new IllegalArgumentException("identifier has " + v.size(0) + " layers but this UNet has "
+                            + layers + " cross-attention layers");
+                }
+                overrides.put(u.getKey(), v.getRow(v.size(0) == 1 ? 0 : k));
+            }
+            contexts.add(textEncoder.forward(textEncoder.embed(ids, overrides)));
+        }
+        return Conditioning.layerWise(contexts);
+    }
+
+    /** Runs a request: returns images [N, 3, H, W] in [0, 1]. */
+    public INDArray generate(GenerationRequest r, Identifiers identifiers, StepListener listener) {
+        Conditioning positive = encode(r.prompt(), identifiers);
+        Conditioning negative = encode(r.negativePrompt(), identifiers);
+        long factor = vae.downscaleFactor();
+        List<INDArray> images = new ArrayList<>();
+        for (int i = 0; i < r.numImages(); i++) {
+            Sampler sampler = sampler(r.sampler());
+            sampler.setTimesteps(r.steps());
+            NoiseSource rng = NoiseSource.gaussian(r.seed() + i);
+            long[] shape = {1, unet.config().inChannels(), r.height() / factor, r.width() / factor};
+            INDArray latents = rng.next(shape).muli(sampler.initNoiseSigma());
+            INDArray last = new Denoiser(unet).run(latents, positive, negative, r.guidance(), sampler, rng, listener);
+            images.add(ImageMath.toUnitRange(vae.decode(vae.unscaleLatent(last))));
+        }
+        return Nd4j.concat(0, images.toArray(INDArray[]::new));
+    }
+
+    @Override
+    public void close() throws Exception {
+        unet.close();
+    }
+}
