@@ -39,7 +39,7 @@ public final class SingleFileLayout {
     }
 
     /** The conversion plan: output tensors per component, and what was dropped (key -> reason). */
-    public record Plan(Map<Component, List<PlannedTensor>> tensors, Map<String, String> dropped) {
+    public record Plan(Map<Component, List<PlannedTensor>> tensors, Map<String, String> dropped, List<String> problems) {
         public List<PlannedTensor> of(Component c) { return tensors.getOrDefault(c, List.of()); }
 
         public int size() { return tensors.values().stream().mapToInt(List::size).sum(); }
@@ -87,6 +87,13 @@ public final class SingleFileLayout {
      * @throws ConversionException naming {@code file} and every bad key
      */
     public static Plan plan(Path file, Map<String, long[]> shapes, Geometry g) {
+        Plan p = planCollecting(shapes, g);
+        if (!p.problems().isEmpty()) throw new ConversionException(file, p.problems());
+        return p;
+    }
+
+    /** As {@link #plan} but returns the problems (each naming its key) in the plan instead of throwing. */
+    public static Plan planCollecting(Map<String, long[]> shapes, Geometry g) {
         int lastResblock = lastResblock(shapes.keySet());
         Map<Component, Map<String, PlannedTensor>> out = new EnumMap<>(Component.class);
         Map<String, String> dropped = new LinkedHashMap<>();
@@ -106,7 +113,7 @@ public final class SingleFileLayout {
                         shape = r.transform().targetShape(e.getValue());
                     } catch (IllegalArgumentException ex) {
                         problems.add("'" + key + "': wrong shape " + Arrays.toString(e.getValue()) + ": " + ex.getMessage());
-                        continue;
+                        break;
                     }
                     PlannedTensor p = new PlannedTensor(c, r.target(), shape, key, r.transform());
                     PlannedTensor prev = out.computeIfAbsent(c, x -> new LinkedHashMap<>()).putIfAbsent(r.target(), p);
@@ -116,7 +123,6 @@ public final class SingleFileLayout {
                 }
             }
         }
-        if (!problems.isEmpty()) throw new ConversionException(file, problems);
         Map<Component, List<PlannedTensor>> tensors = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {
             List<PlannedTensor> list = new ArrayList<>(out.getOrDefault(c, Map.of()).values());
@@ -126,6 +132,6 @@ public final class SingleFileLayout {
             list.sort(Comparator.comparing(PlannedTensor::target));
             tensors.put(c, List.copyOf(list));
         }
-        return new Plan(tensors, dropped);
+        return new Plan(tensors, dropped, List.copyOf(problems));
     }
 }

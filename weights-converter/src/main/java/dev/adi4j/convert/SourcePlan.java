@@ -63,12 +63,12 @@ public final class SourcePlan implements AutoCloseable {
                 throw new ConversionException(file, null, "no '" + UnetKeys.PREFIX + "*' keys: not an SD single-file checkpoint");
             }
             ModelConfigs configs = config != null ? resolveConfig(config) : inferConfig(file);
-            SingleFileLayout.Plan plan = SingleFileLayout.plan(file, shapes, configs.geometry());
+            SingleFileLayout.Plan plan = SingleFileLayout.planCollecting(shapes, configs.geometry());
             Map<Component, SafetensorsReader> readers = new EnumMap<>(Component.class);
             for (Component c : Component.values()) readers.put(c, reader);
             SourcePlan p = new SourcePlan(file, configs, plan.tensors(), readers, plan.dropped(),
                     tokenizerSource(tokenizer, file, config));
-            p.check(file);
+            p.check(file, plan.problems());
             return p;
         } catch (RuntimeException e) {
             reader.close();
@@ -151,8 +151,8 @@ public final class SourcePlan implements AutoCloseable {
                 + "stabilityai/stable-diffusion-2-1 or open_clip's bpe_simple_vocab_16e6.txt.gz");
     }
 
-    private void check(Path file) {
-        List<String> problems = new ArrayList<>();
+    private void check(Path file, List<String> planProblems) {
+        List<String> problems = new ArrayList<>(planProblems);
         for (Component c : Component.values()) problems.addAll(problems(c));
         if (!problems.isEmpty()) throw new ConversionException(file, problems);
     }
