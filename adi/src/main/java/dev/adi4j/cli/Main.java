@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 BenchNetCommand.class,
                 GoldenCommand.class,
+                ConvertCommand.class,
                 TokenizeCommand.class,
         })
 public final class Main implements Runnable {
