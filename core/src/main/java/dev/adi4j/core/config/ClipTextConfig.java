@@ -23,16 +23,16 @@ public record ClipTextConfig(
 
     public ClipTextConfig {
         vocabSize = def(vocabSize, 49408);
-        hiddenSize = Configs.require(hiddenSize, "hidden_size");
-        intermediateSize = Configs.require(intermediateSize, "intermediate_size");
-        numHiddenLayers = Configs.require(numHiddenLayers, "num_hidden_layers");
-        numAttentionHeads = Configs.require(numAttentionHeads, "num_attention_heads");
+        hiddenSize = Configs.requirePositive(hiddenSize, "hidden_size");
+        intermediateSize = Configs.requirePositive(intermediateSize, "intermediate_size");
+        numHiddenLayers = Configs.requirePositive(numHiddenLayers, "num_hidden_layers");
+        numAttentionHeads = Configs.requirePositive(numAttentionHeads, "num_attention_heads");
         maxPositionEmbeddings = def(maxPositionEmbeddings, 77);
         hiddenAct = def(hiddenAct, "quick_gelu");
         layerNormEps = def(layerNormEps, 1e-5);
         if (hiddenSize % numAttentionHeads != 0) {
-            throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not divisible by num_attention_heads "
-                    + numAttentionHeads);
+            throw new Configs.FieldException("num_attention_heads", "hidden_size " + hiddenSize
+                    + " is not divisible by num_attention_heads " + numAttentionHeads);
         }
     }
 

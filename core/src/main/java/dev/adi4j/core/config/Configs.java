@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Binds diffusers/transformers {@code config.json} files to the config records of this package. */
@@ -37,12 +40,16 @@ public final class Configs {
         } catch (IOException e) {
             throw new ConfigException(file, null, "cannot read: " + e, e);
         }
+        T value;
         try {
-            return JSON.readValue(text, type);
+            value = JSON.readValue(text, type);
         } catch (MismatchedInputException e) {
-            throw new ConfigException(file, fieldPath(e), cleanMessage(e), e);
+            throw new ConfigException(file, fieldPath(e), typeMessage(e), e);
         } catch (JsonMappingException e) {
             Throwable root = e.getCause() != null ? e.getCause() : e;
+            if (root instanceof FieldException fe) {
+                throw new ConfigException(file, fe.field, fe.getMessage(), e);
+            }
             if (root instanceof ConfigException ce) {
                 throw new ConfigException(file, fieldPath(e), ce.getMessage(), e);
             }
@@ -50,13 +57,31 @@ public final class Configs {
         } catch (JsonProcessingException e) {
             throw new ConfigException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
         }
+        if (value == null) throw new ConfigException(file, null, "holds JSON null, expected an object");
+        return value;
     }
 
     private static String fieldPath(JsonMappingException e) {
         if (e.getPath() == null || e.getPath().isEmpty()) return null;
         return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining()).substring(1);
+    }
+
+    private static final Pattern GOT = Pattern.compile("from (String \"[^\"]*\"|[A-Za-z]+ value)");
+
+    /** "expected an integer, got String "abc"" instead of Jackson's class-name-laden text. */
+    private static String typeMessage(MismatchedInputException e) {
+        Class<?> t = e.getTargetType();
+        Matcher m = GOT.matcher(String.valueOf(e.getOriginalMessage()));
+        if (t == null || !m.find()) return cleanMessage(e);
+        String expected = t == Integer.class || t == int.class || t == Long.class ? "an integer"
+                : t == Double.class || t == Float.class ? "a number"
+                : t == Boolean.class ? "true or false"
+                : t == String.class ? "a string"
+                : List.class.isAssignableFrom(t) ? "a list"
+                : t.getSimpleName();
+        return "expected " + expected + ", got " + m.group(1);
     }
 
     private static String cleanMessage(JsonMappingException e) {
@@ -69,7 +94,44 @@ public final class Configs {
 
     /** Throws the "missing required field" error used by the records' constructors. */
     static <T> T require(T value, String field) {
-        if (value == null) throw new IllegalArgumentException("required field '" + field + "' is missing");
+        if (value == null) throw new FieldException(field, "required field is missing");
         return value;
+    }
+
+    /** A list field that must be present, non-empty and hold only positive numbers. */
+    static List<Integer> requirePositive(List<Integer> value, String field) {
+        require(value, field);
+        if (value.isEmpty()) throw new FieldException(field, "must not be empty");
+        for (Integer v : value) {
+            if (v == null || v <= 0) throw new FieldException(field, "must hold positive integers, got " + value);
+        }
+        return value;
+    }
+
+    /** A number that must be present and positive. */
+    static Integer requirePositive(Integer value, String field) {
+        require(value, field);
+        if (value <= 0) throw new FieldException(field, "must be positive, got " + value);
+        return value;
+    }
+
+    /** Two per-level lists whose lengths must agree. */
+    static void sameLength(List<?> a, String fieldA, List<?> b, String fieldB) {
+        if (a.size() != b.size()) {
+            throw new FieldException(fieldA, "has " + a.size() + " entries but " + fieldB + " has " + b.size());
+        }
+    }
+
+    /**
+     * A validation failure inside a record constructor, tied to one JSON field; {@link #read} turns it into a
+     * {@link ConfigException} naming the file and that field.
+     */
+    static final class FieldException extends IllegalArgumentException {
+        final String field;
+
+        FieldException(String field, String problem) {
+            super(problem);
+            this.field = field;
+        }
     }
 }

@@ -46,7 +46,19 @@ public record UNetConfig(
         Integer timeEmbeddingDim,
         String additionEmbedType,
         String classEmbedType,
-        Integer numClassEmbeds) {
+        Integer numClassEmbeds,
+        Integer timeCondProjDim,
+        Integer encoderHidDim,
+        String encoderHidDimType,
+        String crossAttentionNorm,
+        String attentionType,
+        Boolean resnetSkipTimeAct,
+        Double resnetOutScaleFactor,
+        Boolean classEmbeddingsConcat,
+        Boolean midBlockOnlyCrossAttention,
+        String timeEmbeddingActFn,
+        String timestepPostAct,
+        Double dropout) {
 
     public UNetConfig {
         inChannels = def(inChannels, 4);
@@ -54,7 +66,7 @@ public record UNetConfig(
         downBlockTypes = Configs.require(downBlockTypes, "down_block_types");
         upBlockTypes = Configs.require(upBlockTypes, "up_block_types");
         midBlockType = def(midBlockType, "UNetMidBlock2DCrossAttn");
-        blockOutChannels = Configs.require(blockOutChannels, "block_out_channels");
+        blockOutChannels = Configs.requirePositive(blockOutChannels, "block_out_channels");
         layersPerBlock = def(layersPerBlock, 2);
         attentionHeadDim = def(attentionHeadDim, List.of(8));
         crossAttentionDim = Configs.require(crossAttentionDim, "cross_attention_dim");
@@ -76,11 +88,17 @@ public record UNetConfig(
         convInKernel = def(convInKernel, 3);
         convOutKernel = def(convOutKernel, 3);
         timeEmbeddingType = def(timeEmbeddingType, "positional");
-        if (downBlockTypes.size() != blockOutChannels.size() || upBlockTypes.size() != blockOutChannels.size()) {
-            throw new IllegalArgumentException("down_block_types, up_block_types and block_out_channels must have "
-                    + "the same length, got " + downBlockTypes.size() + ", " + upBlockTypes.size() + ", "
-                    + blockOutChannels.size());
-        }
+        attentionType = def(attentionType, "default");
+        resnetSkipTimeAct = def(resnetSkipTimeAct, false);
+        resnetOutScaleFactor = def(resnetOutScaleFactor, 1.0);
+        classEmbeddingsConcat = def(classEmbeddingsConcat, false);
+        dropout = def(dropout, 0.0);
+        Configs.sameLength(downBlockTypes, "down_block_types", blockOutChannels, "block_out_channels");
+        Configs.sameLength(upBlockTypes, "up_block_types", blockOutChannels, "block_out_channels");
+        // Checked here so a bad per-level list is reported with the file it came from.
+        perLevel(numAttentionHeads != null ? numAttentionHeads : attentionHeadDim, blockOutChannels.size(),
+                numAttentionHeads != null ? "num_attention_heads" : "attention_head_dim");
+        perLevel(transformerLayersPerBlock, blockOutChannels.size(), "transformer_layers_per_block");
     }
 
     /**
@@ -88,13 +106,14 @@ public record UNetConfig(
      * the number of heads, and {@code num_attention_heads} (when set) takes precedence.
      */
     public List<Integer> headsPerLevel() {
-        List<Integer> src = numAttentionHeads != null ? numAttentionHeads : attentionHeadDim;
-        return perLevel(src, "attention_head_dim");
+        return numAttentionHeads != null
+                ? perLevel(numAttentionHeads, blockOutChannels.size(), "num_attention_heads")
+                : perLevel(attentionHeadDim, blockOutChannels.size(), "attention_head_dim");
     }
 
     /** Transformer layers per level (transformer_layers_per_block broadcast to every level). */
     public List<Integer> transformerLayersPerLevel() {
-        return perLevel(transformerLayersPerBlock, "transformer_layers_per_block");
+        return perLevel(transformerLayersPerBlock, blockOutChannels.size(), "transformer_layers_per_block");
     }
 
     /** Time-embedding width: 4x the first block's channels unless set. */
@@ -102,11 +121,11 @@ public record UNetConfig(
         return timeEmbeddingDim != null ? timeEmbeddingDim : blockOutChannels.get(0) * 4;
     }
 
-    private List<Integer> perLevel(List<Integer> src, String field) {
-        int n = blockOutChannels.size();
+    private static List<Integer> perLevel(List<Integer> src, int n, String field) {
+        Configs.requirePositive(src, field);
         if (src.size() == 1) return Collections.nCopies(n, src.get(0));
         if (src.size() != n) {
-            throw new IllegalArgumentException(field + " has " + src.size() + " entries for " + n + " levels");
+            throw new Configs.FieldException(field, "has " + src.size() + " entries for " + n + " levels");
         }
         return new ArrayList<>(src);
     }

@@ -21,12 +21,16 @@ public record VaeConfig(
         String actFn,
         Integer sampleSize,
         Double scalingFactor,
+        Double shiftFactor,
+        Boolean forceUpcast,
+        Boolean useQuantConv,
+        Boolean usePostQuantConv,
         Boolean midBlockAddAttention) {
 
     public VaeConfig {
         inChannels = def(inChannels, 3);
         outChannels = def(outChannels, 3);
-        blockOutChannels = Configs.require(blockOutChannels, "block_out_channels");
+        blockOutChannels = Configs.requirePositive(blockOutChannels, "block_out_channels");
         downBlockTypes = def(downBlockTypes, java.util.Collections.nCopies(blockOutChannels.size(), "DownEncoderBlock2D"));
         upBlockTypes = def(upBlockTypes, java.util.Collections.nCopies(blockOutChannels.size(), "UpDecoderBlock2D"));
         layersPerBlock = def(layersPerBlock, 1);
@@ -35,7 +39,12 @@ public record VaeConfig(
         actFn = def(actFn, "silu");
         sampleSize = def(sampleSize, 32);
         scalingFactor = def(scalingFactor, 0.18215);
+        forceUpcast = def(forceUpcast, true);
+        useQuantConv = def(useQuantConv, true);
+        usePostQuantConv = def(usePostQuantConv, true);
         midBlockAddAttention = def(midBlockAddAttention, true);
+        Configs.sameLength(downBlockTypes, "down_block_types", blockOutChannels, "block_out_channels");
+        Configs.sameLength(upBlockTypes, "up_block_types", blockOutChannels, "block_out_channels");
     }
 
     private static <T> T def(T v, T d) { return v != null ? v : d; }
