@@ -22,13 +22,5 @@ public enum Component {
     /** Weights file name adi4j reads (and writes), e.g. {@code diffusion_pytorch_model.safetensors}. */
     public String weightsFile() { return weightsStem + ".safetensors"; }
 
-    /** The half-precision variant diffusers publishes beside it ({@code *.fp16.safetensors}). */
-    public String fp16WeightsFile() { return weightsStem + ".fp16.safetensors"; }
-
-    /** The PyTorch pickle diffusers may hold instead (refused). */
-    public String pickleWeightsFile() {
-        return this == TEXT_ENCODER ? "pytorch_model.bin" : weightsStem + ".bin";
-    }
-
     public String configFile() { return configFile; }
 }

@@ -3,7 +3,6 @@ package dev.adi4j.convert;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.safetensors.DType;
-import dev.adi4j.core.safetensors.SafetensorsReader;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -87,10 +86,10 @@ public final class Converter {
 
     private void writeComponent(SourcePlan plan, Component c, TargetDType dtype, Path file, Written written) {
         List<PlannedTensor> tensors = plan.tensors(c);
-        SafetensorsReader reader = plan.reader(c);
         List<WeightsWriter.Entry> entries = new ArrayList<>();
         for (PlannedTensor p : tensors) {
-            DType stored = p.source() == null ? DType.I64 : TargetDType.resolve(dtype, reader.info(p.source()).dtype());
+            DType stored = p.source() == null ? DType.I64
+                    : TargetDType.resolve(dtype, plan.reader(c, p.source()).info(p.source()).dtype());
             entries.add(new WeightsWriter.Entry(p.target(), stored, p.shape()));
         }
         INDArray[] previous = new INDArray[2];
@@ -105,7 +104,7 @@ public final class Converter {
                 previous[0] = Nd4j.arange(0, p.shape()[1]).castTo(DataType.LONG).reshape(p.shape());
                 return previous[0];
             }
-            previous[0] = reader.loadFloat(p.source());
+            previous[0] = plan.reader(c, p.source()).loadFloat(p.source());
             previous[1] = p.transform().apply(previous[0]);
             if (previous[1] == previous[0]) previous[1] = null;
             return previous[1] != null ? previous[1] : previous[0];

@@ -1,5 +1,8 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.config.ConfigException;
+import dev.adi4j.core.model.ModelFolder;
+import dev.adi4j.core.model.WeightFiles;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import dev.adi4j.core.safetensors.TensorInfo;
 
@@ -8,12 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An opened input (diffusers folder or single-file checkpoint) with its plan: the output tensors of every
@@ -24,16 +25,19 @@ public final class SourcePlan implements AutoCloseable {
     private final Path input;
     private final ModelConfigs configs;
     private final Map<Component, List<PlannedTensor>> tensors;
-    private final Map<Component, SafetensorsReader> readers;
+    private final Map<Component, Map<String, SafetensorsReader>> readers;
+    private final List<SafetensorsReader> opened;
     private final Map<String, String> dropped;
     private final Path tokenizer;
 
     private SourcePlan(Path input, ModelConfigs configs, Map<Component, List<PlannedTensor>> tensors,
-                       Map<Component, SafetensorsReader> readers, Map<String, String> dropped, Path tokenizer) {
+                       Map<Component, Map<String, SafetensorsReader>> readers, List<SafetensorsReader> opened,
+                       Map<String, String> dropped, Path tokenizer) {
         this.input = input;
         this.configs = configs;
         this.tensors = tensors;
         this.readers = readers;
+        this.opened = opened;
         this.dropped = dropped;
         this.tokenizer = tokenizer;
     }
@@ -64,9 +68,13 @@ public final class SourcePlan implements AutoCloseable {
             }
             ModelConfigs configs = config != null ? resolveConfig(config) : inferConfig(file);
             SingleFileLayout.Plan plan = SingleFileLayout.planCollecting(shapes, configs.geometry());
-            Map<Component, SafetensorsReader> readers = new EnumMap<>(Component.class);
-            for (Component c : Component.values()) readers.put(c, reader);
-            SourcePlan p = new SourcePlan(file, configs, plan.tensors(), readers, plan.dropped(),
+            Map<Component, Map<String, SafetensorsReader>> readers = new EnumMap<>(Component.class);
+            for (Component c : Component.values()) {
+                Map<String, SafetensorsReader> m = new java.util.HashMap<>();
+                for (String k : shapes.keySet()) m.put(k, reader);
+                readers.put(c, m);
+            }
+            SourcePlan p = new SourcePlan(file, configs, plan.tensors(), readers, List.of(reader), plan.dropped(),
                     tokenizerSource(tokenizer, file, config));
             p.check(file, plan.problems());
             return p;
@@ -77,41 +85,49 @@ public final class SourcePlan implements AutoCloseable {
     }
 
     private static SourcePlan diffusersFolder(Path folder, String config, Path tokenizer) {
-        if (!Files.isDirectory(folder.resolve(Component.UNET.folder()))) {
-            throw new ConversionException(folder, null, "not a diffusers model folder (no unet/ sub-folder)");
+        ModelFolder model;
+        try {
+            model = ModelFolder.open(folder);
+        } catch (ConfigException e) {
+            throw new ConversionException(folder, null, "not a usable diffusers model folder: " + e.getMessage(), e);
         }
         ModelConfigs configs = config != null ? resolveConfig(config) : ModelConfigs.fromFolder(folder);
         Map<Component, List<PlannedTensor>> tensors = new EnumMap<>(Component.class);
-        Map<Component, SafetensorsReader> readers = new EnumMap<>(Component.class);
+        Map<Component, Map<String, SafetensorsReader>> readers = new EnumMap<>(Component.class);
+        List<SafetensorsReader> opened = new ArrayList<>();
         try {
             for (Component c : Component.values()) {
-                SafetensorsReader r = CheckpointFiles.open(weightsOf(folder, c));
-                readers.put(c, r);
-                List<PlannedTensor> list = new ArrayList<>();
-                for (TensorInfo t : r.infos().values()) {
-                    list.add(new PlannedTensor(c, t.name(), t.shape(), t.name(), Transform.COPY));
+                WeightFiles files;
+                try {
+                    files = model.weights(c.folder());
+                } catch (ConfigException e) {
+                    throw new ConversionException(folder.resolve(c.folder()), null, e.getMessage(), e);
                 }
+                Map<String, SafetensorsReader> byName = new LinkedHashMap<>();
+                List<String> problems = new ArrayList<>();
+                for (Path f : files.files()) {
+                    SafetensorsReader r = CheckpointFiles.open(f);
+                    opened.add(r);
+                    for (String name : r.names()) {
+                        SafetensorsReader prev = byName.putIfAbsent(name, r);
+                        if (prev != null) problems.add("'" + name + "': in both " + prev.file().getFileName() + " and " + f.getFileName());
+                    }
+                }
+                if (!problems.isEmpty()) throw new ConversionException(folder.resolve(c.folder()), problems);
+                List<PlannedTensor> list = new ArrayList<>();
+                byName.forEach((name, r) -> list.add(new PlannedTensor(c, name, r.info(name).shape(), name, Transform.COPY)));
                 list.sort(java.util.Comparator.comparing(PlannedTensor::target));
                 tensors.put(c, List.copyOf(list));
+                readers.put(c, byName);
             }
-            SourcePlan p = new SourcePlan(folder, configs, tensors, readers, Map.of(),
+            SourcePlan p = new SourcePlan(folder, configs, tensors, readers, opened, Map.of(),
                     tokenizerSource(tokenizer, folder, config));
-            for (Component c : Component.values()) p.check(readers.get(c).file(), c);
+            for (Component c : Component.values()) p.check(folder.resolve(c.folder()), c);
             return p;
         } catch (RuntimeException e) {
-            readers.values().forEach(SafetensorsReader::close);
+            opened.forEach(SafetensorsReader::close);
             throw e;
         }
-    }
-
-    /** The weights file of a component: full precision, else the fp16 variant; pickles are refused. */
-    static Path weightsOf(Path folder, Component c) {
-        Path dir = folder.resolve(c.folder());
-        for (String name : new String[]{c.weightsFile(), c.fp16WeightsFile()}) {
-            if (Files.isRegularFile(dir.resolve(name))) return dir.resolve(name);
-        }
-        if (Files.exists(dir.resolve(c.pickleWeightsFile()))) CheckpointFiles.refusePickle(dir.resolve(c.pickleWeightsFile()));
-        throw new ConversionException(dir, null, "no " + c.weightsFile() + " (or " + c.fp16WeightsFile() + ")");
     }
 
     static ModelConfigs resolveConfig(String config) {
@@ -179,7 +195,8 @@ public final class SourcePlan implements AutoCloseable {
 
     public List<PlannedTensor> tensors(Component c) { return tensors.getOrDefault(c, List.of()); }
 
-    public SafetensorsReader reader(Component c) { return readers.get(c); }
+    /** The reader holding source tensor {@code sourceKey} of component {@code c}. */
+    public SafetensorsReader reader(Component c, String sourceKey) { return readers.get(c).get(sourceKey); }
 
     /** Input keys deliberately not converted, with the reason. */
     public Map<String, String> dropped() { return Collections.unmodifiableMap(dropped); }
@@ -194,8 +211,6 @@ public final class SourcePlan implements AutoCloseable {
 
     @Override
     public void close() {
-        Set<SafetensorsReader> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-        distinct.addAll(readers.values());
-        distinct.forEach(SafetensorsReader::close);
+        opened.forEach(SafetensorsReader::close);
     }
 }

@@ -111,6 +111,24 @@ class RoundTripTest {
         try (SafetensorsReader t = SafetensorsReader.open(out.resolve("text_encoder/model.safetensors"))) {
             assertEquals(DType.I64, t.info(TextKeys.POSITION_IDS).dtype());
         }
-        assertEquals(-1, Files.mismatch(Fixtures.tinySd().resolve("unet/config.json"), Fixtures.tinySd().resolve("unet/config.json")));
+
+        // a diffusers folder holding only the fp16 variants converts too, keeping F16 without --dtype
+        for (Component c : Component.values()) {
+            Path w = out.resolve(c.folder()).resolve(c.weightsFile());
+            Files.move(w, w.resolveSibling(c.weightsFile().replace(".safetensors", ".fp16.safetensors")));
+        }
+        Path again = dir.resolve("from-fp16-variant");
+        new Converter().convert(new Converter.Options(out, again, null, null, null, false), Converter.Progress.NONE);
+        try (SafetensorsReader u = SafetensorsReader.open(again.resolve("unet/diffusion_pytorch_model.safetensors"))) {
+            assertEquals(DType.F16, u.info("conv_in.weight").dtype());
+        }
+        assertTrue(Verifier.verify(again).ok());
+
+        // pickle-only component: refused with the hint
+        Files.delete(again.resolve("vae/diffusion_pytorch_model.safetensors"));
+        Files.write(again.resolve("vae/diffusion_pytorch_model.bin"), new byte[]{1});
+        ConversionException e = org.junit.jupiter.api.Assertions.assertThrows(ConversionException.class, () -> new Converter()
+                .convert(new Converter.Options(again, dir.resolve("never"), null, null, null, false), Converter.Progress.NONE));
+        assertTrue(e.getMessage().contains("pickle") && e.getMessage().contains("vae"), e.getMessage());
     }
 }
