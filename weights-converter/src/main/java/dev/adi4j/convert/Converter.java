@@ -99,6 +99,7 @@ public final class Converter {
         writer.write(file, entries, metadata, i -> {
             release(previous);
             written.accept(entries.get(i).name(), bytes(entries.get(i)));
+            mapped.read(bytes(entries.get(i)));
             PlannedTensor p = tensors.get(i);
             if (p.source() == null) {
                 previous[0] = Nd4j.arange(0, p.shape()[1]).castTo(DataType.LONG).reshape(p.shape());
@@ -111,6 +112,8 @@ public final class Converter {
         });
         release(previous);
     }
+
+    private final MappedInputs mapped = new MappedInputs();
 
     private static long bytes(WeightsWriter.Entry e) {
         long n = e.dtype().bytes();

@@ -67,6 +67,7 @@ public final class Verifier {
     }
 
     private static Row verifyComponent(Component c, Path file, ModelConfigs configs, List<String> problems) {
+        MappedInputs mapped = new MappedInputs();
         if (!Files.isRegularFile(file)) {
             problems.add("weights file missing");
             return new Row(c.folder(), 0, 0, "-", 1, "missing");
@@ -84,6 +85,7 @@ public final class Verifier {
                     problems.add("'" + t.name() + "': dtype " + t.dtype() + " (expected F32, F16 or BF16)");
                 } else if (!idBuffer) {
                     scanFinite(r, t, problems);
+                    mapped.read(t.byteLength());
                 }
             }
             String note;
