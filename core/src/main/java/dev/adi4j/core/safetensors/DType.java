@@ -11,6 +11,16 @@ public enum DType {
     /** Size of one element in bytes. */
     public int bytes() { return bytes; }
 
+    /** True for F64, F32, F16 and BF16. */
+    public boolean isFloatingPoint() {
+        return this == F64 || this == F32 || this == F16 || this == BF16;
+    }
+
+    /** True for the types {@link SafetensorsWriter} can produce (F32, F16, BF16). */
+    public boolean isWritable() {
+        return this == F32 || this == F16 || this == BF16;
+    }
+
     /** Parses the header spelling ("F32", "BF16", ...); returns null for an unknown type. */
     public static DType parse(String s) {
         if (s == null) return null;

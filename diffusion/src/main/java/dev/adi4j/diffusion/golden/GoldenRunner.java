@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.golden;
 
+import dev.adi4j.diffusion.pipeline.PipelineGoldenCases;
 import dev.adi4j.diffusion.unet.UNet;
 import dev.adi4j.diffusion.unet.UNetGoldenCases;
 import dev.adi4j.diffusion.vae.AutoencoderKL;
@@ -31,15 +32,32 @@ public final class GoldenRunner {
         r.register("vae_decode", (c, root, m) ->
                 VaeGoldenCases.decode(c.name(), root.resolve(c.file()), vae(c, root, m), c.outputs(), c.tol()));
         r.register("tokenizer", (c, root, m) -> TokenizerGoldenCases.run(c, root));
+        for (String kind : List.of(SchedulerGoldens.KIND_ROLLOUT, SchedulerGoldens.KIND_TRAIN)) {
+            r.register(kind, (c, root, m) -> SchedulerGoldens.run(c.name(), c.kind(), root.resolve(c.file()),
+                    root.resolve(c.configs()), c.scheduler(), c.tol()));
+        }
+        r.register("pipeline", (c, root, m) -> {
+            Path folder = root.resolve(c.model());
+            return PipelineGoldenCases.run(c.name(), root.resolve(c.file()), unet(folder.resolve("unet"), m),
+                    vae(folder.resolve("vae"), m), c.outputs(), c.tol());
+        });
         return r;
     }
 
     private static AutoencoderKL vae(GoldenCase c, Path root, ModelCache m) {
-        return m.get(AutoencoderKL.class, root.resolve(c.model()), AutoencoderKL::load);
+        return vae(root.resolve(c.model()), m);
+    }
+
+    private static AutoencoderKL vae(Path folder, ModelCache m) {
+        return m.get(AutoencoderKL.class, folder, AutoencoderKL::load);
     }
 
     private static UNet unet(GoldenCase c, Path root, ModelCache m) {
-        return m.get(UNet.class, root.resolve(c.model()), UNet::load);
+        return unet(root.resolve(c.model()), m);
+    }
+
+    private static UNet unet(Path folder, ModelCache m) {
+        return m.get(UNet.class, folder, UNet::load);
     }
 
     public void register(String kind, CaseHandler handler) {

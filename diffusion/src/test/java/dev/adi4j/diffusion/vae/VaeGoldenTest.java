@@ -63,7 +63,7 @@ class VaeGoldenTest {
                 List.of("image_postprocessed", "no_such_tensor"), TOL);
         assertEquals(2, r.size());
         assertTrue(r.stream().noneMatch(CaseResult::pass), r.toString());
-        assertTrue(r.get(1).problem().contains("no_such_tensor"), r.get(1).problem());
+        assertTrue(r.get(1).message().contains("no_such_tensor"), r.get(1).message());
     }
 
     private static void assertAllPass(List<CaseResult> results, int expectedCount) {
