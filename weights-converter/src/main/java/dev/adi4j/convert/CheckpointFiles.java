@@ -1,20 +1,10 @@
 package dev.adi4j.convert;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.adi4j.core.safetensors.SafetensorsFormatException;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -41,14 +31,10 @@ public final class CheckpointFiles {
         }
     }
 
-    /**
-     * Opens a safetensors file after checking that its JSON header has no duplicate key (which JSON readers
-     * would silently resolve to one of the values).
-     */
+    /** Opens a safetensors file (the reader refuses malformed headers, duplicate keys, truncated data). */
     public static SafetensorsReader open(Path file) {
         refusePickle(file);
         if (!Files.isRegularFile(file)) throw new ConversionException(file, null, "file not found");
-        rejectDuplicateKeys(file);
         try {
             return SafetensorsReader.open(file);
         } catch (SafetensorsFormatException e) {
@@ -57,39 +43,7 @@ public final class CheckpointFiles {
     }
 
     private static String stripFile(String message, Path file, String key) {
-        String prefix = file + (key == null ? "" : ": tensor '" + key + "'") + ": ";
+        String prefix = file + (key == null ? "" : ": key '" + key + "'") + ": ";
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-    }
-
-    static void rejectDuplicateKeys(Path file) {
-        byte[] header;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            if (ch.read(len, 0) < 8) return; // the reader reports the short file
-            long n = len.getLong(0);
-            if (n < 2 || n > SafetensorsReader.MAX_HEADER_BYTES || n > ch.size() - 8) return; // ditto
-            ByteBuffer buf = ByteBuffer.allocate((int) n);
-            while (buf.hasRemaining() && ch.read(buf, 8 + buf.position()) > 0) { }
-            header = buf.array();
-        } catch (IOException e) {
-            throw new ConversionException(file, null, "cannot read: " + e.getMessage(), e);
-        }
-        Set<String> seen = new HashSet<>();
-        try (JsonParser p = new JsonFactory().createParser(header)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) return;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                if (!seen.add(key)) {
-                    throw new ConversionException(file, key, "duplicate key in the safetensors header "
-                            + "(the file is corrupt or was written by a broken tool)");
-                }
-                p.nextToken();
-                p.skipChildren();
-            }
-        } catch (JsonParseException e) {
-            return; // malformed JSON: the reader reports it with its own message
-        } catch (IOException e) {
-            throw new ConversionException(file, null, "cannot parse header: " + e.getMessage(), e);
-        }
     }
 }

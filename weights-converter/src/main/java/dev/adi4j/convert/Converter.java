@@ -3,9 +3,9 @@ package dev.adi4j.convert;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.safetensors.DType;
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.safetensors.SafetensorsWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -39,16 +36,6 @@ public final class Converter {
 
     /** What was written. */
     public record Summary(Path folder, int tensors, long bytes, Map<String, String> dropped) {
-    }
-
-    private final WeightsWriter writer;
-
-    public Converter() {
-        this(new SafetensorsWeightsWriter());
-    }
-
-    Converter(WeightsWriter writer) {
-        this.writer = writer;
     }
 
     /** Runs the conversion; throws {@link ConversionException} (input problems) before touching the target. */
@@ -84,41 +71,36 @@ public final class Converter {
         void accept(String name, long bytes);
     }
 
-    private void writeComponent(SourcePlan plan, Component c, TargetDType dtype, Path file, Written written) {
-        List<PlannedTensor> tensors = plan.tensors(c);
-        List<WeightsWriter.Entry> entries = new ArrayList<>();
-        for (PlannedTensor p : tensors) {
-            DType stored = p.source() == null ? DType.I64
-                    : TargetDType.resolve(dtype, plan.reader(c, p.source()).info(p.source()).dtype());
-            entries.add(new WeightsWriter.Entry(p.target(), stored, p.shape()));
-        }
-        INDArray[] previous = new INDArray[2];
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "pt");
-        metadata.put("converted_by", "adi4j weights-converter from " + plan.input().getFileName());
-        writer.write(file, entries, metadata, i -> {
-            release(previous);
-            written.accept(entries.get(i).name(), bytes(entries.get(i)));
-            mapped.read(bytes(entries.get(i)));
-            PlannedTensor p = tensors.get(i);
-            if (p.source() == null) {
-                previous[0] = Nd4j.arange(0, p.shape()[1]).castTo(DataType.LONG).reshape(p.shape());
-                return previous[0];
-            }
-            previous[0] = plan.reader(c, p.source()).loadFloat(p.source());
-            previous[1] = p.transform().apply(previous[0]);
-            if (previous[1] == previous[0]) previous[1] = null;
-            return previous[1] != null ? previous[1] : previous[0];
-        });
-        release(previous);
-    }
-
     private final MappedInputs mapped = new MappedInputs();
 
-    private static long bytes(WeightsWriter.Entry e) {
-        long n = e.dtype().bytes();
-        for (long d : e.shape()) n *= d;
-        return n;
+    private void writeComponent(SourcePlan plan, Component c, TargetDType dtype, Path file, Written written) {
+        SafetensorsWriter writer = new SafetensorsWriter()
+                .metadata("format", "pt")
+                .metadata("converted_by", "adi4j weights-converter from " + plan.input().getFileName());
+        INDArray[] previous = new INDArray[2];
+        for (PlannedTensor p : plan.tensors(c)) {
+            SafetensorsReader reader = plan.reader(c, p.source());
+            DType stored = TargetDType.resolve(dtype, reader.info(p.source()).dtype());
+            // The writer calls the suppliers one after another while streaming: the previous tensor is done.
+            writer.addLazy(p.target(), p.shape(), stored, () -> {
+                release(previous);
+                long bytes = p.numel() * stored.bytes();
+                written.accept(p.target(), bytes);
+                mapped.read(bytes);
+                previous[0] = reader.loadFloat(p.source());
+                INDArray out = p.transform().apply(previous[0]).reshape(p.shape());
+                if (out != previous[0]) previous[1] = out;
+                return out;
+            });
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            writer.write(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
+        } finally {
+            release(previous);
+        }
     }
 
     /** Frees the previous tensor's off-heap memory now rather than at some later GC. */

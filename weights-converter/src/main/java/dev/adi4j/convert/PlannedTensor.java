@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * One tensor of the output: where it goes, its shape, and where it comes from ({@code source} = key in the
- * input file and {@code transform}; {@code source == null} for a generated buffer such as position_ids).
+ * input file and {@code transform}; {@code source} is the key in the input file).
  */
 public record PlannedTensor(Component component, String target, long[] shape, String source, Transform transform) {
     public long numel() {
@@ -16,7 +16,7 @@ public record PlannedTensor(Component component, String target, long[] shape, St
     @Override
     public String toString() {
         return component.folder() + "/" + target + Arrays.toString(shape) + " <- "
-                + (source == null ? "(generated)" : source + (transform == Transform.COPY ? "" : " " + transform));
+                + source + (transform == Transform.COPY ? "" : " " + transform);
     }
 
     @Override

@@ -126,9 +126,6 @@ public final class SingleFileLayout {
         Map<Component, List<PlannedTensor>> tensors = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {
             List<PlannedTensor> list = new ArrayList<>(out.getOrDefault(c, Map.of()).values());
-            if (c == Component.TEXT_ENCODER && !list.isEmpty()) {
-                list.add(new PlannedTensor(c, TextKeys.POSITION_IDS, new long[]{1, g.textPositions()}, null, Transform.COPY));
-            }
             list.sort(Comparator.comparing(PlannedTensor::target));
             tensors.put(c, List.copyOf(list));
         }

@@ -95,6 +95,7 @@ public final class SourcePlan implements AutoCloseable {
         Map<Component, List<PlannedTensor>> tensors = new EnumMap<>(Component.class);
         Map<Component, Map<String, SafetensorsReader>> readers = new EnumMap<>(Component.class);
         List<SafetensorsReader> opened = new ArrayList<>();
+        Map<String, String> dropped = new LinkedHashMap<>();
         try {
             for (Component c : Component.values()) {
                 WeightFiles files;
@@ -115,12 +116,18 @@ public final class SourcePlan implements AutoCloseable {
                 }
                 if (!problems.isEmpty()) throw new ConversionException(folder.resolve(c.folder()), problems);
                 List<PlannedTensor> list = new ArrayList<>();
-                byName.forEach((name, r) -> list.add(new PlannedTensor(c, name, r.info(name).shape(), name, Transform.COPY)));
+                byName.forEach((name, r) -> {
+                    if (ExpectedParameters.optionalExtra(c, name)) {
+                        dropped.put(c.folder() + "/" + name, "optional integer buffer (the text encoder recreates it)");
+                    } else {
+                        list.add(new PlannedTensor(c, name, r.info(name).shape(), name, Transform.COPY));
+                    }
+                });
                 list.sort(java.util.Comparator.comparing(PlannedTensor::target));
                 tensors.put(c, List.copyOf(list));
                 readers.put(c, byName);
             }
-            SourcePlan p = new SourcePlan(folder, configs, tensors, readers, opened, Map.of(),
+            SourcePlan p = new SourcePlan(folder, configs, tensors, readers, opened, dropped,
                     tokenizerSource(tokenizer, folder, config));
             for (Component c : Component.values()) p.check(folder.resolve(c.folder()), c);
             return p;

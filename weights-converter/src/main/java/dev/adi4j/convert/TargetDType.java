@@ -13,11 +13,10 @@ public enum TargetDType {
     public DType dtype() { return dtype; }
 
     /**
-     * The stored type for a source tensor: integer buffers (position_ids) keep their type; floats become
-     * {@code target} when given, else keep F16/BF16/F32 (F64 becomes F32).
+     * The stored type for a source tensor: {@code target} when given, else the source's F16/BF16/F32 (other
+     * types become F32).
      */
     public static DType resolve(TargetDType target, DType source) {
-        if (source == DType.I64 || source == DType.I32) return source;
         if (target != null) return target.dtype;
         return source == DType.F16 || source == DType.BF16 ? source : DType.F32;
     }

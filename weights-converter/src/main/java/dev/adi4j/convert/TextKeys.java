@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 public final class TextKeys {
     /** Prefix of text encoder keys in a single-file checkpoint. */
     public static final String PREFIX = "cond_stage_model.model.";
-    /** transformers' optional buffer, added by the converter (an arange of the positions). */
+    /**
+     * transformers' optional int64 buffer (an arange of the positions). Not written: safetensors output is
+     * float only, and adi4j's text encoder does not read it.
+     */
     public static final String POSITION_IDS = "text_model.embeddings.position_ids";
 
     private static final Pattern RESBLOCK = Pattern.compile("transformer\\.resblocks\\.(\\d+)\\.(.+)");

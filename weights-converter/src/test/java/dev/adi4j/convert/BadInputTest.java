@@ -104,7 +104,7 @@ class BadInputTest {
             ch.truncate(ch.size() - 100);
         }
         ConversionException e = convertFails(f);
-        assertTrue(e.key() != null && e.getMessage().contains("outside the data section"), e.getMessage());
+        assertTrue(e.key() != null && e.getMessage().contains("beyond the data section"), e.getMessage());
     }
 
     @ParameterizedTest

@@ -1,8 +1,10 @@
 package dev.adi4j.convert;
 
 import dev.adi4j.core.safetensors.DType;
+import dev.adi4j.core.safetensors.SafetensorsWriter;
 import dev.adi4j.diffusion.bench.MemoryProbe;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.management.ManagementFactory;
@@ -10,8 +12,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,22 +45,24 @@ public final class ConverterBench {
         }
     }
 
-    private static void generate(Path file) {
+    private static void generate(Path file) throws java.io.IOException {
         Map<String, long[]> shapes = new TreeMap<>();
         for (String m : List.of("sd21-unet-original.tsv", "sd21-vae-original.tsv", "sd21-text-encoder-original.tsv")) {
             shapes.putAll(Fixtures.shapes(Fixtures.manifest(m)));
         }
         shapes.put("alphas_cumprod", new long[]{1000});
         shapes.put("betas", new long[]{1000});
-        List<WeightsWriter.Entry> entries = new ArrayList<>();
-        shapes.forEach((k, s) -> entries.add(new WeightsWriter.Entry(k, DType.F32, s)));
-        long start = System.nanoTime();
+        SafetensorsWriter w = new SafetensorsWriter();
         Nd4j.getRandom().setSeed(1);
-        new SafetensorsWeightsWriter().write(file, entries, new LinkedHashMap<>(), i -> {
-            long[] s = entries.get(i).shape();
-            return Nd4j.rand(DataType.FLOAT, s.length == 0 ? new long[]{1} : s).subi(0.5).muli(0.02);
-        });
-        System.out.printf("generated %s: %d tensors, %.2f GB in %.1f s%n", file, entries.size(),
+        INDArray[] previous = new INDArray[1];
+        shapes.forEach((k, s) -> w.addLazy(k, s, DType.F32, () -> {
+            if (previous[0] != null) previous[0].close();
+            previous[0] = Nd4j.rand(DataType.FLOAT, s).subi(0.5).muli(0.02);
+            return previous[0];
+        }));
+        long start = System.nanoTime();
+        w.write(file);
+        System.out.printf("generated %s: %d tensors, %.2f GB in %.1f s%n", file, shapes.size(),
                 file.toFile().length() / 1e9, (System.nanoTime() - start) / 1e9);
     }
 

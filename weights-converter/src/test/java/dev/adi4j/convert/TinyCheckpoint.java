@@ -2,13 +2,11 @@ package dev.adi4j.convert;
 
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.safetensors.SafetensorsWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,7 +30,7 @@ final class TinyCheckpoint {
         }
         out.put("betas", Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1000));
         out.put("alphas_cumprod", Nd4j.ones(1000));
-        out.put("model_ema.num_updates", Nd4j.ones(1));
+        out.put("model_ema.num_updates", Nd4j.scalar(1f));
         return out;
     }
 
@@ -47,16 +45,15 @@ final class TinyCheckpoint {
         }
     }
 
-    /** Writes {@code tensors} as F32 (or {@code dtype}) safetensors. */
+    /** Writes {@code tensors} as F32 (or {@code dtype}) safetensors with the core writer. */
     static Path write(Path file, Map<String, INDArray> tensors, DType dtype) {
-        List<WeightsWriter.Entry> entries = new ArrayList<>();
-        List<INDArray> data = new ArrayList<>();
-        for (Map.Entry<String, INDArray> e : new TreeMap<>(tensors).entrySet()) {
-            long[] shape = e.getKey().equals("model_ema.num_updates") ? new long[0] : e.getValue().shape();
-            entries.add(new WeightsWriter.Entry(e.getKey(), dtype, shape));
-            data.add(e.getValue());
+        SafetensorsWriter w = new SafetensorsWriter(dtype);
+        tensors.forEach(w::add);
+        try {
+            w.write(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        new SafetensorsWeightsWriter().write(file, entries, new LinkedHashMap<>(), data::get);
         return file;
     }
 
