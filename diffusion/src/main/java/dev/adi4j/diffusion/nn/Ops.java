@@ -107,6 +107,12 @@ public final class Ops {
         return x.withVar(v.mul(0.5).mul(erf.add(1.0)));
     }
 
+    /** QuickGELU, x * sigmoid(1.702 x): OpenAI CLIP's activation, transformers' "quick_gelu". */
+    public Tensor quickGelu(Tensor x) {
+        SDVariable v = x.var();
+        return x.withVar(v.mul(sd.nn.sigmoid(v.mul(1.702))));
+    }
+
     public Tensor add(Tensor a, Tensor b) {
         return a.withVar(a.var().add(b.var()));
     }
@@ -136,6 +142,24 @@ public final class Ops {
         long[] shape = new long[axes.length];
         for (int i = 0; i < axes.length; i++) shape[i] = x.dim(axes[i]);
         return new Tensor(sd.permute(x.var(), axes), shape);
+    }
+
+    /** Sum of all elements, a scalar (shape []); e.g. a loss sum(y * upstream) that injects a given gradient. */
+    public Tensor sumAll(Tensor x) {
+        return new Tensor(sd.sum(x.var()));
+    }
+
+    /** Elements {@code start .. start+length-1} of dimension {@code axis} (all of the other dimensions). */
+    public Tensor narrow(Tensor x, int axis, long start, long length) {
+        if (start == 0 && length == x.dim(axis)) return x;
+        int[] begin = new int[x.rank()];
+        int[] size = new int[x.rank()];
+        long[] shape = x.shape();
+        for (int i = 0; i < size.length; i++) size[i] = (int) shape[i];
+        begin[axis] = Math.toIntExact(start);
+        size[axis] = Math.toIntExact(length);
+        shape[axis] = length;
+        return new Tensor(sd.slice(x.var(), begin, size), shape);
     }
 
     /** Concatenation along {@code axis}. */

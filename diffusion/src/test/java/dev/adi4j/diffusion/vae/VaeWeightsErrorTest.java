@@ -1,6 +1,7 @@
 package dev.adi4j.diffusion.vae;
 
 import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.safetensors.SafetensorsWriter;
 import dev.adi4j.diffusion.nn.WeightsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,9 @@ class VaeWeightsErrorTest {
         weights.put("decoder.up_blocks.0.resnets.9.conv1.bias", Nd4j.zeros(DataType.FLOAT, 64));
         weights.put("quant_conv.weight", Nd4j.zeros(DataType.FLOAT, 8, 8, 3, 3));
         Files.copy(VaeFixtures.tinyVae().resolve(AutoencoderKL.CONFIG_FILE), tmp.resolve(AutoencoderKL.CONFIG_FILE));
-        TestSafetensorsWriter.write(tmp.resolve(AutoencoderKL.WEIGHTS_FILE), weights);
+        SafetensorsWriter writer = new SafetensorsWriter();
+        weights.forEach(writer::add);
+        writer.write(tmp.resolve(AutoencoderKL.WEIGHTS_FILE));
 
         WeightsException e = assertThrows(WeightsException.class, () -> AutoencoderKL.load(tmp));
         List<String> p = e.problems();

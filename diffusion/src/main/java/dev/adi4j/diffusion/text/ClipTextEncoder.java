@@ -1,0 +1,231 @@
+package dev.adi4j.diffusion.text;
+
+import dev.adi4j.core.config.ClipTextConfig;
+import dev.adi4j.core.config.Configs;
+import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.diffusion.nn.AbstractParameterSource;
+import dev.adi4j.diffusion.nn.ParamSpec;
+import dev.adi4j.diffusion.nn.SafetensorsParameters;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SD 2.1 text encoder (transformers {@code CLIPTextModel}) with frozen weights. Token ids are embedded
+ * eagerly ({@link #embed}), so that identifier vectors can replace the embedding of placeholder tokens and
+ * gradients w.r.t. them come from dL/d inputs_embeds. One graph is built per (batch, length) shape and
+ * reused; all graphs share the weights loaded once.
+ */
+public final class ClipTextEncoder {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private final ClipTextConfig config;
+    private final LoadedParameters weights;
+    private final INDArray tokenTable;
+    private final Map<List<Long>, ClipTextGraph> graphs = new HashMap<>();
+
+    /** last_hidden_state [B, L, D] and d sum(last_hidden_state * upstream) / d inputs_embeds [B, L, D]. */
+    public record Backward(INDArray lastHiddenState, INDArray gradInputsEmbeds) {
+    }
+
+    /** last_hidden_state [B, L, D] and the gradient w.r.t. each row's identifier vector [B, D]. */
+    public record IdentifierGradient(INDArray lastHiddenState, INDArray gradV) {
+    }
+
+    private ClipTextEncoder(ClipTextConfig config, LoadedParameters weights, INDArray tokenTable, ClipTextGraph first) {
+        this.config = config;
+        this.weights = weights;
+        this.tokenTable = tokenTable;
+        graphs.put(List.of(1L, (long) config.maxPositionEmbeddings()), first);
+    }
+
+    /**
+     * Loads a transformers text_encoder folder ({@value #CONFIG_FILE} + {@value #WEIGHTS_FILE}).
+     *
+     * @throws TextEncoderException for a missing folder/file or unsupported config value
+     * @throws dev.adi4j.core.config.ConfigException for an unreadable config
+     * @throws dev.adi4j.diffusion.nn.WeightsException listing every missing, extra or wrongly shaped key
+     */
+    public static ClipTextEncoder load(Path folder) {
+        if (!Files.isDirectory(folder)) throw new TextEncoderException("text encoder folder not found: " + folder);
+        Path configFile = requireFile(folder, CONFIG_FILE);
+        Path weightsFile = requireFile(folder, WEIGHTS_FILE);
+        ClipTextConfig cfg = Configs.read(configFile, ClipTextConfig.class);
+        if (!ClipMlp.ACTIVATIONS.contains(cfg.hiddenAct())) {
+            throw new TextEncoderException(configFile + ": hidden_act \"" + cfg.hiddenAct()
+                    + "\" is not supported, expected one of " + ClipMlp.ACTIVATIONS);
+        }
+        try (SafetensorsReader reader = SafetensorsReader.open(weightsFile)) {
+            SafetensorsParameters params = new SafetensorsParameters(List.of(reader), false,
+                    ClipTextModel.POSITION_IDS::equals);
+            return build(cfg, params, weightsFile.toString());
+        }
+    }
+
+    /**
+     * An encoder whose weights come from {@code params} (frozen: constants), e.g. random weights for a
+     * benchmark. The parameters are read once, while the first graph is built, and then shared by all graphs.
+     */
+    public static ClipTextEncoder build(ClipTextConfig cfg, AbstractParameterSource params, String source) {
+        ClipTextGraph first = ClipTextGraph.build(cfg, params, 1, cfg.maxPositionEmbeddings());
+        params.finish();
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        for (ParamSpec spec : params.declared()) {
+            INDArray a = first.net().sameDiff().getVariable(spec.name()).getArr();
+            if (a == null) throw new TextEncoderException(source + ": parameter " + spec.name() + " has no value");
+            arrays.put(spec.name(), a);
+        }
+        INDArray table = arrays.get(ClipTextModel.TOKEN_EMBEDDING);
+        return new ClipTextEncoder(cfg, new LoadedParameters(source, arrays), table, first);
+    }
+
+    private static Path requireFile(Path folder, String name) {
+        Path f = folder.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw new TextEncoderException("text encoder folder " + folder + " has no " + name);
+        }
+        return f;
+    }
+
+    public ClipTextConfig config() { return config; }
+
+    /**
+     * Token embeddings [B, L, D] of {@code ids} (equal-length rows, L at most max_position_embeddings).
+     * {@code overrides} maps a token id to its vector: either [D] (every row) or [B, D] (one per row, e.g.
+     * layer-wise identifiers). Override ids may lie beyond the vocabulary (added placeholder tokens).
+     */
+    public INDArray embed(int[][] ids, Map<Integer, INDArray> overrides) {
+        int b = ids.length;
+        int len = checkIds(ids, overrides.keySet());
+        long dim = config.hiddenSize();
+        int[] flat = new int[b * len];
+        for (int r = 0; r < b; r++) {
+            for (int p = 0; p < len; p++) {
+                int id = ids[r][p];
+                flat[r * len + p] = overrides.containsKey(id) ? 0 : id;
+            }
+        }
+        INDArray out = Nd4j.pullRows(tokenTable, 1, flat).reshape('c', b, len, dim);
+        for (int r = 0; r < b; r++) {
+            for (int p = 0; p < len; p++) {
+                INDArray v = overrides.get(ids[r][p]);
+                if (v != null) {
+                    out.get(NDArrayIndex.point(r), NDArrayIndex.point(p), NDArrayIndex.all()).assign(overrideRow(v, r, b));
+                }
+            }
+        }
+        return out;
+    }
+
+    private INDArray overrideRow(INDArray v, int row, int batch) {
+        long dim = config.hiddenSize();
+        if (v.rank() == 1 && v.length() == dim) return v;
+        if (v.rank() == 2 && v.size(0) == batch && v.size(1) == dim) return v.getRow(row);
+        throw new TextEncoderException("an identifier vector must have shape [" + dim + "] or [" + batch + ", " + dim
+                + "], got " + Arrays.toString(v.shape()));
+    }
+
+    private int checkIds(int[][] ids, java.util.Set<Integer> overrideIds) {
+        if (ids.length == 0) throw new TextEncoderException("no token ids given");
+        int len = ids[0].length;
+        if (len == 0 || len > config.maxPositionEmbeddings()) {
+            throw new TextEncoderException("token sequences must have 1.." + config.maxPositionEmbeddings()
+                    + " ids, got " + len);
+        }
+        for (int r = 0; r < ids.length; r++) {
+            if (ids[r].length != len) {
+                throw new TextEncoderException("token row " + r + " has " + ids[r].length + " ids, row 0 has " + len);
+            }
+            for (int p = 0; p < len; p++) {
+                int id = ids[r][p];
+                if ((id < 0 || id >= tokenTable.size(0)) && !overrideIds.contains(id)) {
+                    throw new TextEncoderException("token id " + id + " at row " + r + ", position " + p
+                            + " is outside the vocabulary (0.." + (tokenTable.size(0) - 1)
+                            + ") and has no identifier vector");
+                }
+            }
+        }
+        return len;
+    }
+
+    /** last_hidden_state [B, L, D] of the given embeddings. */
+    public INDArray forward(INDArray inputsEmbeds) {
+        return graph(inputsEmbeds).forward(inputsEmbeds, false).get(ClipTextGraph.LAST_HIDDEN_STATE);
+    }
+
+    /** hidden_states.0..N (0 = embeddings, i = after layer i) followed by last_hidden_state. */
+    public List<INDArray> hiddenStates(INDArray inputsEmbeds) {
+        Map<String, INDArray> r = graph(inputsEmbeds).forward(inputsEmbeds, true);
+        List<INDArray> all = new ArrayList<>();
+        for (int i = 0; i <= config.numHiddenLayers(); i++) all.add(r.get(ClipTextGraph.hiddenState(i)));
+        all.add(r.get(ClipTextGraph.LAST_HIDDEN_STATE));
+        return all;
+    }
+
+    /** last_hidden_state [B, L, D] of plain token ids. */
+    public INDArray encode(int[][] ids) {
+        return forward(embed(ids, Map.of()));
+    }
+
+    /** last_hidden_state with {@code placeholderId} replaced by vPerRow's row b in batch row b ([B, D] or [D]). */
+    public INDArray encodeWithOverrides(int[][] ids, int placeholderId, INDArray vPerRow) {
+        return forward(embed(ids, Map.of(placeholderId, vPerRow)));
+    }
+
+    /** Vector-Jacobian product: last_hidden_state and dL/d inputs_embeds for dL/d last_hidden_state = upstream. */
+    public Backward backward(INDArray inputsEmbeds, INDArray upstream) {
+        if (!Arrays.equals(upstream.shape(), inputsEmbeds.shape())) {
+            throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(upstream.shape())
+                    + ", expected the output shape " + Arrays.toString(inputsEmbeds.shape()));
+        }
+        return graph(inputsEmbeds).backward(inputsEmbeds, upstream);
+    }
+
+    /**
+     * Encodes with {@code placeholderId} := vPerRow (row b for batch row b) and back-propagates {@code upstream}
+     * (dL/d last_hidden_state [B, L, D]). gradV[b] sums dL/d inputs_embeds over row b's placeholder positions;
+     * for one vector shared by all rows, sum gradV over rows.
+     */
+    public IdentifierGradient gradientWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow, INDArray upstream) {
+        Backward bw = backward(embed(ids, Map.of(placeholderId, vPerRow)), upstream);
+        return new IdentifierGradient(bw.lastHiddenState(), sumAtToken(ids, placeholderId, bw.gradInputsEmbeds()));
+    }
+
+    /** [B, D]: per batch row, the sum of {@code grad} [B, L, D] over the positions holding {@code tokenId}. */
+    public static INDArray sumAtToken(int[][] ids, int tokenId, INDArray grad) {
+        INDArray out = Nd4j.zeros(grad.dataType(), grad.size(0), grad.size(2));
+        for (int r = 0; r < ids.length; r++) {
+            for (int p = 0; p < ids[r].length; p++) {
+                if (ids[r][p] == tokenId) {
+                    out.getRow(r).addi(grad.get(NDArrayIndex.point(r), NDArrayIndex.point(p), NDArrayIndex.all()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private ClipTextGraph graph(INDArray inputsEmbeds) {
+        long dim = config.hiddenSize();
+        if (inputsEmbeds.rank() != 3 || inputsEmbeds.size(2) != dim
+                || inputsEmbeds.size(1) > config.maxPositionEmbeddings()) {
+            throw new TextEncoderException("inputs_embeds must have shape [B, L<=" + config.maxPositionEmbeddings()
+                    + ", " + dim + "], got " + Arrays.toString(inputsEmbeds.shape()));
+        }
+        List<Long> key = List.of(inputsEmbeds.size(0), inputsEmbeds.size(1));
+        return graphs.computeIfAbsent(key, k -> {
+            ClipTextGraph g = ClipTextGraph.build(config, weights, k.get(0), k.get(1));
+            weights.finish();
+            return g;
+        });
+    }
+}
