@@ -2,6 +2,7 @@ package dev.adi4j.convert;
 
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
+import dev.adi4j.diffusion.text.ClipTextEncoder;
 import dev.adi4j.diffusion.unet.UNet;
 import dev.adi4j.diffusion.vae.AutoencoderKL;
 
@@ -10,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The parameter names and shapes a folder must hold, taken from adi4j's networks built shape-only for the
@@ -20,11 +20,8 @@ public final class ExpectedParameters {
     private ExpectedParameters() {
     }
 
-    /**
-     * Declared parameters (name -> PyTorch-layout shape) of one component, or empty when adi4j has no network
-     * for it in this build.
-     */
-    public static Optional<Map<String, long[]>> of(Component c, ModelConfigs configs) {
+    /** Declared parameters (name -> PyTorch-layout shape) of one component. */
+    public static Map<String, long[]> of(Component c, ModelConfigs configs) {
         List<ParamSpec> specs = switch (c) {
             case UNET -> UNet.declaredParameters(configs.unet());
             case VAE -> {
@@ -32,14 +29,11 @@ public final class ExpectedParameters {
                 AutoencoderKL.build(configs.vae(), shapes);
                 yield shapes.declared();
             }
-            // GAP: the CLIP text encoder network (package dev.adi4j.diffusion.text) is not in this build yet;
-            // its declared parameters will be used here once merged.
-            case TEXT_ENCODER -> null;
+            case TEXT_ENCODER -> ClipTextEncoder.declaredParameters(configs.text());
         };
-        if (specs == null) return Optional.empty();
         Map<String, long[]> m = new LinkedHashMap<>();
         for (ParamSpec s : specs) m.put(s.name(), s.shape());
-        return Optional.of(m);
+        return m;
     }
 
     /** Buffers a file may hold in addition to the declared parameters. */

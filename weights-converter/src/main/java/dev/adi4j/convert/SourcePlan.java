@@ -186,14 +186,10 @@ public final class SourcePlan implements AutoCloseable {
     }
 
     private List<String> problems(Component c) {
-        var expected = ExpectedParameters.of(c, configs);
-        if (expected.isEmpty()) {
-            return tensors.getOrDefault(c, List.of()).isEmpty()
-                    ? List.of("no " + c.folder() + " tensors in the input") : List.of();
-        }
+        Map<String, long[]> expected = ExpectedParameters.of(c, configs);
         Map<String, long[]> actual = new LinkedHashMap<>();
         for (PlannedTensor p : tensors.getOrDefault(c, List.of())) actual.put(p.target(), p.shape());
-        return ExpectedParameters.compare(c, expected.get(), actual);
+        return ExpectedParameters.compare(c, expected, actual);
     }
 
     public Path input() { return input; }

@@ -88,14 +88,10 @@ public final class Verifier {
                     mapped.read(t.byteLength());
                 }
             }
-            String note;
-            var expected = configs == null ? null : ExpectedParameters.of(c, configs).orElse(null);
-            if (expected != null) {
-                problems.addAll(ExpectedParameters.compare(c, expected, actual));
+            String note = "no config: names/shapes not checked";
+            if (configs != null) {
+                problems.addAll(ExpectedParameters.compare(c, ExpectedParameters.of(c, configs), actual));
                 note = "names/shapes vs network";
-            } else {
-                note = configs == null ? "no config: names/shapes not checked"
-                        : "GAP: no " + c.folder() + " network in this build: names/shapes not checked";
             }
             return new Row(c.folder(), actual.size(), values, String.join(",", dtypes.stream().map(Enum::name).toList()),
                     problems.size(), note);

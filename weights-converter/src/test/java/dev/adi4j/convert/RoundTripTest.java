@@ -3,6 +3,8 @@ package dev.adi4j.convert;
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import dev.adi4j.diffusion.golden.CaseResult;
+import dev.adi4j.diffusion.golden.Compare;
+import dev.adi4j.diffusion.text.ClipTextEncoder;
 import dev.adi4j.diffusion.unet.UNet;
 import dev.adi4j.diffusion.unet.UNetGoldenCases;
 import dev.adi4j.diffusion.vae.VaeGoldenCases;
@@ -71,6 +73,22 @@ class RoundTripTest {
                 INDArray a = actual.loadFloat(k);
                 assertArrayEquals(e.data().asFloat(), a.data().asFloat(), 0f, k);
             }
+        }
+    }
+
+    @Test
+    void textEncoderReproducesTheOpenClipPenultimateGolden() {
+        ClipTextEncoder encoder = ClipTextEncoder.load(converted.resolve("text_encoder"));
+        try (SafetensorsReader golden = SafetensorsReader.open(Fixtures.golden("text_forward_openclip.safetensors"))) {
+            INDArray stored = golden.loadFloat("input_ids");
+            int[][] ids = new int[(int) stored.size(0)][(int) stored.size(1)];
+            for (int b = 0; b < ids.length; b++) {
+                for (int t = 0; t < ids[b].length; t++) ids[b][t] = stored.getInt(b, t);
+            }
+            List<INDArray> states = encoder.hiddenStates(encoder.embed(ids, java.util.Map.of()));
+            CaseResult r = Compare.compare("text_forward_openclip", "penultimate", states.get(states.size() - 1),
+                    golden.loadFloat("penultimate"), 1e-4);
+            assertTrue(r.pass(), r.line());
         }
     }
 

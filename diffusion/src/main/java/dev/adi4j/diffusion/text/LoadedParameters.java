@@ -36,6 +36,6 @@ final class LoadedParameters extends AbstractParameterSource {
 
     @Override
     public void finish() {
-        if (!problems.isEmpty()) throw new WeightsException(source, problems);
+        if (!problems.isEmpty()) throw new WeightsException(source, java.util.List.copyOf(problems));
     }
 }
