@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 BenchNetCommand.class,
                 GoldenCommand.class,
+                ConvertCommand.class,
                 TokenizeCommand.class,
         })
 public final class Main implements Runnable {

@@ -89,6 +89,13 @@ public final class ClipTextEncoder {
         return new ClipTextEncoder(cfg, new LoadedParameters(source, arrays), table, first);
     }
 
+    /** Every parameter the network declares for a config, in construction order (no weights allocated). */
+    public static List<ParamSpec> declaredParameters(ClipTextConfig cfg) {
+        dev.adi4j.diffusion.nn.ShapeOnlyParameters shapes = new dev.adi4j.diffusion.nn.ShapeOnlyParameters();
+        ClipTextGraph.build(cfg, shapes, 1, cfg.maxPositionEmbeddings());
+        return shapes.declared();
+    }
+
     private static Path requireFile(Path folder, String name) {
         Path f = folder.resolve(name);
         if (!Files.isRegularFile(f)) {
