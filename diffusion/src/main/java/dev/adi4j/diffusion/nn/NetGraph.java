@@ -53,6 +53,7 @@ public final class NetGraph {
     /** Runs the graph and returns the requested outputs (detached copies). */
     public Map<String, INDArray> run(Map<String, INDArray> values, String... outputs) {
         Map<String, INDArray> ph = feed(values);
+        ReleasingMemoryMgr.install(sd);
         Map<String, INDArray> out = sd.output(ph, outputs);
         Map<String, INDArray> copy = new LinkedHashMap<>();
         for (String o : outputs) copy.put(o, out.get(o).dup());
@@ -72,7 +73,13 @@ public final class NetGraph {
         sd.setLossVariables(loss);
         Map<String, INDArray> ph = feed(values);
         Map<String, INDArray> result = new LinkedHashMap<>();
-        var both = QuietStdout.call(() -> sd.calculateGradientsAndOutputs(ph, Arrays.asList(outputs), Arrays.asList(wrt)));
+        if (sd.getFunction("grad") == null) QuietStdout.call(() -> {
+            sd.createGradFunction();
+            return null;
+        });
+        ReleasingMemoryMgr.install(sd);
+        ReleasingMemoryMgr.install(sd.getFunction("grad"));
+        var both = sd.calculateGradientsAndOutputs(ph, Arrays.asList(outputs), Arrays.asList(wrt));
         for (String o : outputs) result.put(o, both.getOutputs().get(o).dup());
         for (String w : wrt) result.put("grad:" + w, both.getGradients().get(w).dup());
         return result;
