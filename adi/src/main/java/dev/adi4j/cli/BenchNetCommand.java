@@ -1,7 +1,10 @@
 package dev.adi4j.cli;
 
 import dev.adi4j.core.config.Configs;
+import dev.adi4j.core.config.ClipTextConfig;
 import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.core.config.VaeConfig;
+import dev.adi4j.diffusion.bench.MemoryBudgetBench;
 import dev.adi4j.diffusion.bench.Timing;
 import dev.adi4j.diffusion.bench.UNetBench;
 import picocli.CommandLine.Command;
@@ -35,8 +38,21 @@ public final class BenchNetCommand implements Callable<Integer> {
     @Option(names = "--shared", defaultValue = "../shared", description = "the shared folder with fixtures/ (for 'tiny'/'sd21')")
     Path shared;
 
+    @Option(names = "--memory-check", paramLabel = "LATENT",
+            description = "instead: load the full SD 2.1 text encoder, VAE and UNet (random float32 weights), encode a prompt "
+                    + "and run one UNet forward at LATENTxLATENT (96 = 768x768), reporting peak RSS per stage")
+    Integer memoryCheck;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (memoryCheck != null) {
+            Path m = shared.resolve("fixtures/manifests");
+            MemoryBudgetBench.run(Configs.read(m.resolve("sd21-unet-config.json"), UNetConfig.class),
+                    Configs.read(m.resolve("sd21-vae-config.json"), VaeConfig.class),
+                    Configs.read(m.resolve("sd21-text-encoder-config.json"), ClipTextConfig.class), memoryCheck,
+                    System.out::println);
+            return 0;
+        }
         List<Timing.Result> all = new ArrayList<>();
         for (String c : configs) {
             Path file = switch (c) {
