@@ -2,7 +2,9 @@ package dev.adi4j.cli;
 
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.ClipTextConfig;
+import dev.adi4j.core.config.SchedulerConfig;
 import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.diffusion.bench.SamplerBench;
 import dev.adi4j.core.config.VaeConfig;
 import dev.adi4j.diffusion.bench.MemoryBudgetBench;
 import dev.adi4j.diffusion.bench.Timing;
@@ -29,7 +31,7 @@ public final class BenchNetCommand implements Callable<Integer> {
     @Option(names = "--latent", split = ",", defaultValue = "32,64", description = "latent sizes (default: ${DEFAULT-VALUE})")
     int[] latents;
 
-    @Option(names = "--mode", split = ",", defaultValue = "fwd,grad", description = "fwd and/or grad (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", split = ",", defaultValue = "fwd,grad", description = "fwd, grad and/or sampler (the samplers' own time per step, SD 2.1 schedule) (default: ${DEFAULT-VALUE})")
     List<String> modes;
 
     @Option(names = "--warmup", defaultValue = "2") int warmup;
@@ -54,7 +56,12 @@ public final class BenchNetCommand implements Callable<Integer> {
             return 0;
         }
         List<Timing.Result> all = new ArrayList<>();
-        for (String c : configs) {
+        if (modes.contains("sampler")) {
+            SchedulerConfig sched = Configs.read(shared.resolve("fixtures/tiny-sd/scheduler/scheduler_config.json"),
+                    SchedulerConfig.class);
+            for (int size : latents) all.addAll(SamplerBench.run(sched, size, 25, warmup, runs));
+        }
+        for (String c : modes.stream().anyMatch(m -> !m.equals("sampler")) ? configs : List.<String>of()) {
             Path file = switch (c) {
                 case "tiny" -> shared.resolve("fixtures/tiny-sd/unet/config.json");
                 case "sd21" -> shared.resolve("fixtures/manifests/sd21-unet-config.json");

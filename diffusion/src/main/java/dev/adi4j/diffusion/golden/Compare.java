@@ -47,6 +47,23 @@ public final class Compare {
         return new CaseResult(caseName, outputName, maxAbs, maxRel, tol, maxAbs <= tol * scale);
     }
 
+    /**
+     * Compares every requested output of a case: those the runner did not produce are FAILs naming the kind,
+     * the others go through {@link #compare}.
+     */
+    public static java.util.List<CaseResult> outputs(String caseName, String kind, java.util.List<String> outputs,
+                                                     java.util.Map<String, INDArray> actual,
+                                                     java.util.function.Function<String, INDArray> expected,
+                                                     double tol) {
+        java.util.List<CaseResult> results = new java.util.ArrayList<>();
+        for (String o : outputs) {
+            INDArray a = actual.get(o);
+            results.add(a == null ? CaseResult.failure(caseName, o, tol, kind + " does not produce '" + o + "'")
+                    : compare(caseName, o, a, expected.apply(o), tol));
+        }
+        return results;
+    }
+
     private static double[] values(INDArray x) {
         return x.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     }

@@ -49,13 +49,7 @@ public final class LayerWiseGoldenCases {
             actual.put("unet_output", r.unetOutput());
             actual.put("loss", Nd4j.createFromArray((float) r.loss()));
             actual.put("grad_v", r.gradV());
-            List<CaseResult> results = new ArrayList<>();
-            for (String o : outputs) {
-                INDArray a = actual.get(o);
-                results.add(a == null ? CaseResult.failure(name, o, "layerwise_unet_grad does not produce '" + o + "'")
-                        : Compare.compare(name, o, a, f.loadFloat(o), tol));
-            }
-            return results;
+            return Compare.outputs(name, "layerwise_unet_grad", outputs, actual, f::loadFloat, tol);
         }
     }
 }

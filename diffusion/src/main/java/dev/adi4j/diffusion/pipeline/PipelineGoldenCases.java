@@ -53,13 +53,7 @@ public final class PipelineGoldenCases {
             actual.put("final_latents", last);
             actual.put("image_decoded", decoded);
             actual.put("image", ImageMath.toUnitRange(decoded));
-            List<CaseResult> results = new ArrayList<>();
-            for (String o : outputs) {
-                INDArray a = actual.get(o);
-                results.add(a == null ? CaseResult.failure(name, o, "the pipeline does not produce '" + o + "'")
-                        : Compare.compare(name, o, a, f.loadFloat(o), tol));
-            }
-            return results;
+            return Compare.outputs(name, "the pipeline", outputs, actual, f::loadFloat, tol);
         }
     }
 

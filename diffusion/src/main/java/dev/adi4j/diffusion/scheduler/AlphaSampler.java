@@ -35,6 +35,20 @@ abstract class AlphaSampler implements Sampler {
     @Override
     public INDArray scaleModelInput(INDArray sample, float t) { return sample; }
 
+    /** Discrete timesteps of the configured spacing, largest first (DDIM, DDPM). */
+    @Override
+    public void setTimesteps(int n) {
+        numInferenceSteps = n;
+        timesteps = toFloat(spacing.discreteDescending(schedule.numTrainTimesteps(), n, stepsOffset));
+    }
+
+    /** The checks every step starts with; returns the integer training timestep of {@code t}. */
+    protected int beginStep(INDArray modelOutput, float t, INDArray sample) {
+        requireTimesteps();
+        LatentMath.requireSameShape(modelOutput, sample);
+        return index(t);
+    }
+
     protected void requireTimesteps() {
         if (timesteps == null) throw new SchedulerException(getClass().getSimpleName()
                 + ": setTimesteps(n) must be called before sampling");

@@ -24,16 +24,8 @@ public final class DdpmSampler extends AlphaSampler {
     }
 
     @Override
-    public void setTimesteps(int n) {
-        numInferenceSteps = n;
-        timesteps = toFloat(spacing.discreteDescending(schedule.numTrainTimesteps(), n, stepsOffset));
-    }
-
-    @Override
     public StepResult step(INDArray modelOutput, float t, INDArray sample, NoiseSource rng) {
-        requireTimesteps();
-        LatentMath.requireSameShape(modelOutput, sample);
-        int ti = index(t);
+        int ti = beginStep(modelOutput, t, sample);
         int prev = ti - stepRatio();
         double alphaT = schedule.alphaCumprod(ti);
         double alphaPrev = prev >= 0 ? schedule.alphaCumprod(prev) : 1.0;

@@ -42,9 +42,7 @@ public final class PndmSampler extends AlphaSampler {
 
     @Override
     public StepResult step(INDArray modelOutput, float t, INDArray sample, NoiseSource rng) {
-        requireTimesteps();
-        LatentMath.requireSameShape(modelOutput, sample);
-        int ti = index(t);
+        int ti = beginStep(modelOutput, t, sample);
         int prev = ti - stepRatio();
         if (counter != 1) {
             while (ets.size() > 3) ets.remove(0);

@@ -19,15 +19,7 @@ public final class UNetGoldenCases {
     public static List<CaseResult> forward(String name, Path caseFile, UNet unet, List<String> outputs, double tol) {
         try (SafetensorsReader f = SafetensorsReader.open(caseFile)) {
             INDArray out = unet.forward(f.loadFloat("sample"), f.loadFloat("timestep"), f.loadFloat("encoder_hidden_states"));
-            List<CaseResult> results = new ArrayList<>();
-            for (String o : outputs) {
-                if (!o.equals("output")) {
-                    results.add(CaseResult.failure(name, o, "unet_forward produces only 'output'"));
-                    continue;
-                }
-                results.add(Compare.compare(name, o, out, f.loadFloat(o), tol));
-            }
-            return results;
+            return Compare.outputs(name, "unet_forward", outputs, Map.of("output", out), f::loadFloat, tol);
         }
     }
 
@@ -41,13 +33,7 @@ public final class UNetGoldenCases {
                     "loss", org.nd4j.linalg.factory.Nd4j.scalar(r.loss()).reshape(1),
                     "grad_sample", r.sampleGradient(),
                     "grad_encoder_hidden_states", r.contextGradients().get(0));
-            List<CaseResult> results = new ArrayList<>();
-            for (String o : outputs) {
-                INDArray a = actual.get(o);
-                results.add(a == null ? CaseResult.failure(name, o, "unet_grad does not produce '" + o + "'")
-                        : Compare.compare(name, o, a, f.loadFloat(o), tol));
-            }
-            return results;
+            return Compare.outputs(name, "unet_grad", outputs, actual, f::loadFloat, tol);
         }
     }
 }
