@@ -9,11 +9,18 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A SameDiff session memory manager that frees every intermediate array as soon as the session releases it.
- * SameDiff M2.1's default ({@code ArrayCacheMemoryMgr}) keeps released arrays for reuse, but on our graphs it
- * does not find them again: on the tiny UNet's forward+backward at 64x64 (three calls in one process) peak RSS
- * grew with every call, 6.2 / 12.1 / 17.9 GB, where with this manager it levels off at 6.2 / 12.3 / 12.3 GB.
- * (Why a second call still needs a second set of buffers is not understood yet; see the performance issue.)
+ * An opt-in SameDiff session memory manager ({@code -Dadi4j.sessionMemory=release}) that frees every intermediate
+ * array as soon as the session releases it, instead of SameDiff M2.1's array cache. Measured on the tiny UNet at
+ * 64x64 latents, three calls per process (numbers in the performance issue's note):
+ * <ul>
+ * <li>forward: the cache keeps 0.71-0.82 GB and takes ~2.9 s per call; releasing keeps 0.54-0.56 GB but takes
+ * ~10.5 s with glibc malloc, because fresh pages are slow to fault in on these VMs — with jemalloc
+ * ({@code LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1}) it is as fast as the
+ * cache (2.5-3.1 s) at the lower memory;</li>
+ * <li>forward+backward: peak RSS grows by ~6 GB per call in every combination tried (6 / 12 / 18 GB), so
+ * something in SameDiff's gradient path keeps each call's arrays alive; not solved yet.</li>
+ * </ul>
+ * Until the backward leak is understood, SameDiff's cache stays the default.
  */
 final class ReleasingMemoryMgr extends AbstractMemoryMgr {
     @Override
@@ -37,8 +44,11 @@ final class ReleasingMemoryMgr extends AbstractMemoryMgr {
         // nothing is cached
     }
 
+    private static final boolean ENABLED = "release".equals(System.getProperty("adi4j.sessionMemory"));
+
     /** Makes the calling thread's session of {@code sd} (created here if needed) use this manager. */
     static void install(SameDiff sd) {
+        if (!ENABLED) return;
         long thread = Thread.currentThread().getId();
         InferenceSession session = sd.getSessions().get(thread);
         if (session == null) {
