@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.nn;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -192,15 +193,49 @@ public final class Ops {
         long lk = k.dim(1);
         long c = q.dim(2);
         long d = c / heads;
-        SDVariable qh = splitHeads(q, heads);
+        // the scale goes on q ([B, h, Lq, d]) rather than on the scores ([B, h, Lq, Lk]): one score-sized tensor less
+        SDVariable qh = splitHeads(q, heads).mul(1.0 / Math.sqrt(d));
         SDVariable kh = splitHeads(k, heads);
         SDVariable vh = splitHeads(v, heads);
-        SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(d));
-        if (additiveMask != null) scores = scores.add(additiveMask);
-        SDVariable probs = sd.nn.softmax(scores, -1);
-        SDVariable ctx = sd.mmul(probs, vh);
+        long rowsPerChunk = Math.max(1, maxScoreElements / (b * heads * lk));
+        SDVariable ctx;
+        if (additiveMask != null || rowsPerChunk >= lq) {
+            ctx = attend(qh, kh, vh, additiveMask);
+        } else {
+            // Query chunks, each forced to start after the previous one finished, so that only one chunk's
+            // [B, h, rows, Lk] scores exist at a time instead of the whole [B, h, Lq, Lk] matrix.
+            java.util.List<SDVariable> parts = new java.util.ArrayList<>();
+            SDVariable previous = null;
+            for (long start = 0; start < lq; start += rowsPerChunk) {
+                long rows = Math.min(rowsPerChunk, lq - start);
+                SDVariable qc = qh.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(start, start + rows), SDIndex.all());
+                if (previous != null) qc.addControlDependency(previous);
+                previous = attend(qc, kh, vh, null);
+                parts.add(previous);
+            }
+            ctx = sd.concat(2, parts.toArray(SDVariable[]::new));
+        }
         SDVariable merged = sd.reshape(sd.permute(ctx, 0, 2, 1, 3), b, lq, c);
         return new Tensor(merged, b, lq, c);
+    }
+
+    /** softmax(q k^T + mask) v for already scaled per-head q [B, h, Lq, d], k and v [B, h, Lk, d]. */
+    private SDVariable attend(SDVariable qh, SDVariable kh, SDVariable vh, SDVariable additiveMask) {
+        SDVariable scores = sd.mmul(qh, kh, false, true, false);
+        if (additiveMask != null) scores = scores.add(additiveMask);
+        return sd.mmul(sd.nn.softmax(scores, -1), vh);
+    }
+
+    /**
+     * Attention score tensors above this many elements are computed over query chunks (default 2^26 = 256 MB
+     * of float32; {@code -Dadi4j.attention.maxScoreElements}). SD 2.1's first level at 768x768 would otherwise
+     * make 1.7 GB score tensors.
+     */
+    private long maxScoreElements = Long.getLong("adi4j.attention.maxScoreElements", 1L << 26);
+
+    /** Overrides the chunking threshold (tests use a tiny one to exercise the chunked path). */
+    public void maxAttentionScoreElements(long elements) {
+        this.maxScoreElements = elements;
     }
 
     private SDVariable splitHeads(Tensor x, int heads) {
