@@ -24,13 +24,19 @@ public enum ParamLayout {
         };
     }
 
-    /** Re-lays out an array of the reference shape; returns a fresh c-order array. */
+    /**
+     * Re-lays out an array of the reference shape; returns a fresh c-order array. When a copy is made the input
+     * is freed at once (ND4J frees off-heap memory only when the Java object is collected, and with a quiet heap
+     * that can be never: loading SD 2.1 would otherwise hold every weight twice). Do not use {@code ref} after.
+     */
     public INDArray toGraph(INDArray ref) {
-        return switch (this) {
+        INDArray graph = switch (this) {
             case AS_IS -> ref;
             case LINEAR_TRANSPOSED -> ref.transpose().dup('c');
             case CONV_YXIO -> ref.permute(2, 3, 1, 0).dup('c');
         };
+        if (graph != ref && ref.closeable()) ref.close();
+        return graph;
     }
 
     /** Inverse of {@link #toGraph}: back to PyTorch layout (for saving trained weights). */
