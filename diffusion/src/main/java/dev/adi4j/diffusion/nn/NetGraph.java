@@ -70,7 +70,8 @@ public final class NetGraph {
                 throw new IllegalArgumentException("'" + w + "' is not a trainable input of this graph");
             }
         }
-        sd.setLossVariables(loss);
+        // setLossVariables drops SameDiff's gradient function, which would then be differentiated anew on every call
+        if (!sd.getLossVariables().equals(java.util.List.of(loss))) sd.setLossVariables(loss);
         Map<String, INDArray> ph = feed(values);
         Map<String, INDArray> result = new LinkedHashMap<>();
         if (sd.getFunction("grad") == null) QuietStdout.call(() -> {
