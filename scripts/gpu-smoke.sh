@@ -16,7 +16,7 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,compute_cap,driv
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 git -C "$here" archive HEAD | tar -x -C "$work"
-(cd "$work" && mvn -B -q -Pcuda -DskipTests package)
+(cd "$work" && mvn -B -q -Pcuda,!onednn-natives -DskipTests package)
 python3 - "$shared/fixtures/cases.json" "$work/gpu-cases.json" "$shared/fixtures" <<'PY'
 import json, sys, os
 src, dst, root = sys.argv[1], sys.argv[2], sys.argv[3]

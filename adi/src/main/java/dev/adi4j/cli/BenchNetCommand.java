@@ -55,6 +55,7 @@ public final class BenchNetCommand implements Callable<Integer> {
                     System.out::println);
             return 0;
         }
+        System.err.println("ND4J natives: " + dev.adi4j.diffusion.bench.NativesInfo.describe());
         List<Timing.Result> all = new ArrayList<>();
         if (modes.contains("sampler")) {
             SchedulerConfig sched = Configs.read(shared.resolve("fixtures/tiny-sd/scheduler/scheduler_config.json"),

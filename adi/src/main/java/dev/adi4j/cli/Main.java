@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 GoldenCommand.class,
                 ConvertCommand.class,
                 TokenizeCommand.class,
+                InfoCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -54,11 +54,7 @@ final class ReleasingMemoryMgr extends AbstractMemoryMgr {
      */
     static boolean enabled(String setting) {
         if (setting != null) return "release".equals(setting);
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps")).contains("libjemalloc");
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
+        return NativeAllocator.jemallocLoaded();
     }
 
     /** Makes the calling thread's session of {@code sd} (created here if needed) use this manager. */
