@@ -28,6 +28,7 @@ public final class Ops {
 
     public Ops(SameDiff sd) {
         this.sd = sd;
+        SameDiffPatches.installed();
     }
 
     public SameDiff sameDiff() { return sd; }
@@ -50,6 +51,7 @@ public final class Ops {
                 .kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
                 .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW")
                 .weightsFormat(WeightsFormat.YXIO).build();
+        // the gradient function's copy of this op is a FrozenWeightConv2D (see SameDiffPatches)
         SDVariable y = b == null ? sd.cnn.conv2d(x.var(), w, cfg) : sd.cnn.conv2d(x.var(), w, b, cfg);
         long h = (x.dim(2) + 2L * padding - kernel) / stride + 1;
         long wd = (x.dim(3) + 2L * padding - kernel) / stride + 1;

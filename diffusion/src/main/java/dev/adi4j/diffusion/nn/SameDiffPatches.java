@@ -1,0 +1,48 @@
+package dev.adi4j.diffusion.nn;
+
+import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
+import org.nd4j.linalg.api.ops.CustomOpDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+
+/**
+ * Registers adi4j's subclasses of SameDiff ops (same native op, better gradient) for their op's hash, so that
+ * the copies SameDiff makes of a graph — its gradient function is built from a copy — use them too. SameDiff
+ * resolves op classes through a private map of its class holder; if that ever fails, the stock op (correct,
+ * slower) stays in place and {@link #installed()} says so.
+ */
+public final class SameDiffPatches {
+    private static final boolean INSTALLED = install();
+
+    private SameDiffPatches() {
+    }
+
+    /** True when the cheaper frozen-weight gradients are active. */
+    public static boolean installed() {
+        return INSTALLED;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean install() {
+        if (Boolean.getBoolean("adi4j.stockGradients")) return false;
+        try {
+            CustomOpDescriptor conv = Nd4j.getExecutioner().getCustomOperations().get("conv2d");
+            DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
+            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
+            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
+            single.setAccessible(true);
+            multi.setAccessible(true);
+            Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
+            if (byName.containsKey(conv.getHash())) {
+                byName.get(conv.getHash()).put("conv2d", FrozenWeightConv2D.class);
+            } else {
+                ((Map<Long, Class<?>>) single.get(holder)).put(conv.getHash(), FrozenWeightConv2D.class);
+            }
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+}
