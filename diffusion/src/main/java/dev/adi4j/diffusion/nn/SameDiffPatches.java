@@ -24,25 +24,30 @@ public final class SameDiffPatches {
         return INSTALLED;
     }
 
-    @SuppressWarnings("unchecked")
     private static boolean install() {
         if (Boolean.getBoolean("adi4j.stockGradients")) return false;
         try {
-            CustomOpDescriptor conv = Nd4j.getExecutioner().getCustomOperations().get("conv2d");
-            DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
-            Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
-            Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
-            single.setAccessible(true);
-            multi.setAccessible(true);
-            Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
-            if (byName.containsKey(conv.getHash())) {
-                byName.get(conv.getHash()).put("conv2d", FrozenWeightConv2D.class);
-            } else {
-                ((Map<Long, Class<?>>) single.get(holder)).put(conv.getHash(), FrozenWeightConv2D.class);
-            }
+            register("conv2d", FrozenWeightConv2D.class);
+            register("matmul", FrozenWeightMatMul.class);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void register(String opName, Class<?> replacement) throws ReflectiveOperationException {
+        CustomOpDescriptor op = Nd4j.getExecutioner().getCustomOperations().get(opName);
+        DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
+        Field single = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
+        Field multi = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClasses");
+        single.setAccessible(true);
+        multi.setAccessible(true);
+        Map<Long, Map<String, Class<?>>> byName = (Map<Long, Map<String, Class<?>>>) multi.get(holder);
+        if (byName.containsKey(op.getHash())) {
+            byName.get(op.getHash()).put(opName, replacement);
+        } else {
+            ((Map<Long, Class<?>>) single.get(holder)).put(op.getHash(), replacement);
         }
     }
 }

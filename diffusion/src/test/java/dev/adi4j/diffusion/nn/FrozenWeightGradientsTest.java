@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The frozen-weight conv2d backward (a transposed convolution) gives the same input gradient as SameDiff's
- * conv2d_bp, which still runs where it must: trainable weights, stride 2.
+ * The frozen-weight conv2d and matmul backwards (input gradient only) give the same input gradient as SameDiff's
+ * conv2d_bp / matmul_bp, which still run where they must: trainable weights, stride 2.
  */
-class FrozenWeightConv2DTest {
+class FrozenWeightGradientsTest {
     private record Result(INDArray grad, Set<String> gradientOps) {
     }
 
@@ -56,5 +56,31 @@ class FrozenWeightConv2DTest {
             assertTrue(frozen.gradientOps().contains("conv2d_bp"), frozen.gradientOps().toString());
         }
         assertEquals(0, frozen.grad().sub(stock.grad()).amaxNumber().doubleValue(), 1e-4 * stock.grad().amaxNumber().doubleValue());
+    }
+
+    private static Result linearGradient(boolean trainableWeights, INDArray x, INDArray w) {
+        NetGraph g = NetGraph.create();
+        SameDiff sd = g.sameDiff();
+        Tensor tx = g.input("x", true, x.shape());
+        SDVariable wv = trainableWeights ? sd.var("w", w) : sd.constant("w", w);
+        Tensor y = new Ops(sd).linear(tx, wv, null, w.size(1));
+        SDVariable loss = y.var().mul(y.var()).sum();
+        loss.rename("loss");
+        INDArray grad = g.gradients(Map.of("x", x), "loss", new String[]{"x"}).get("grad:x");
+        Set<String> ops = java.util.Arrays.stream(sd.getFunction("grad").ops()).map(op -> op.opName())
+                .collect(Collectors.toSet());
+        return new Result(grad, ops);
+    }
+
+    @org.junit.jupiter.api.Test
+    void linearInputGradientEqualsMatmulBp() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 6, 5);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 5, 7);
+        Result frozen = linearGradient(false, x, w);
+        Result stock = linearGradient(true, x, w);
+        assertTrue(stock.gradientOps().contains("matmul_bp"), stock.gradientOps().toString());
+        assertTrue(!frozen.gradientOps().contains("matmul_bp"), frozen.gradientOps().toString());
+        assertEquals(0, frozen.grad().sub(stock.grad()).amaxNumber().doubleValue(), 1e-5 * stock.grad().amaxNumber().doubleValue());
     }
 }
