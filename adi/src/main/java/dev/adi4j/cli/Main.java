@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 GenerateCommand.class,
                 BenchNetCommand.class,
+                BenchCommand.class,
                 GoldenCommand.class,
                 ConvertCommand.class,
                 TokenizeCommand.class,

@@ -1,0 +1,186 @@
+package dev.adi4j.cli;
+
+import dev.adi4j.core.config.Configs;
+import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.core.io.AtomicWrite;
+import dev.adi4j.diffusion.bench.BlockBench;
+import dev.adi4j.diffusion.bench.Timing;
+import dev.adi4j.diffusion.bench.UNetBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code adi bench}: the benchmark workloads of {@code shared/bench/workloads.md}. The block suite (R1, A1, T1)
+ * can run PyTorch's side ({@code shared/bench/torch_blocks.py}) with the same thread count and prints one
+ * side-by-side table; the model suite is the SD 2.1 UNet benchmark of {@code bench-net}. A benchmark, never a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the workloads of shared/bench/workloads.md (blocks R1/A1/T1, optionally side by side with PyTorch; the SD 2.1 UNet).")
+public final class BenchCommand implements Callable<Integer> {
+    static final String TORCH_INSTALL = "apt-get install -y python3-torch libopenblas0-openmp";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--suite", defaultValue = "blocks",
+            description = "blocks, model (SD 2.1 UNet U32/U64/G32/G64, needs ~20 GB) or all (default: ${DEFAULT-VALUE})")
+    String suite;
+
+    @Option(names = "--workload", split = ",", defaultValue = "R1,A1,T1", description = "block workloads (default: ${DEFAULT-VALUE})")
+    List<String> workloads;
+
+    @Option(names = "--warmup", defaultValue = "2") int warmup;
+    @Option(names = "--runs", defaultValue = "5") int runs;
+
+    @Option(names = "--shared", defaultValue = "../shared", description = "the shared folder with bench/ and fixtures/")
+    Path shared;
+
+    @Option(names = "--torch", description = "also run shared/bench/torch_blocks.py for the block workloads and compare")
+    boolean torch;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "the Python with torch (default: ${DEFAULT-VALUE})")
+    String python;
+
+    @Option(names = "--out", description = "also write the table as markdown to this file")
+    Path out;
+
+    @Option(names = "--size", defaultValue = "" + BlockBench.FULL_SIZE,
+            description = "R1's spatial size, smaller for quick runs (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--tokens", defaultValue = "" + BlockBench.FULL_TOKENS,
+            description = "A1/T1's token count, smaller for quick runs (default: ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        boolean blocks = !suite.equals("model");
+        boolean model = !suite.equals("blocks");
+        List<String> footer = new ArrayList<>();
+        List<BenchTable.Row> rows = new ArrayList<>();
+        int threads = BlockBench.threads();
+        if (blocks) {
+            Map<String, TorchBlocksOutput.Measurement> torchResults = new HashMap<>();
+            List<Timing.Result> results = BlockBench.run(workloads, size, tokens, warmup, runs, System.err::println);
+            if (torch) torchResults = runTorch(threads, footer);
+            for (Timing.Result r : results) rows.add(new BenchTable.Row(r, torchResults.get(r.workload())));
+        }
+        if (model) {
+            UNetConfig config = Configs.read(shared.resolve("fixtures/manifests/sd21-unet-config.json"), UNetConfig.class);
+            for (Timing.Result r : UNetBench.run("sd21", config, new int[]{32, 64}, List.of("fwd", "grad"), warmup, runs,
+                    System.err::println)) {
+                rows.add(new BenchTable.Row(r, null));
+            }
+        }
+        footer.add(String.format("adi4j: %d ND4J threads, %d warm-up + %d runs, median; %s; peak RSS = the JVM's VmHWM "
+                        + "reset (clear_refs 5) before each row's warm-up, so it includes the JVM and whatever was already "
+                        + "resident (the block's weights, earlier garbage).", threads, warmup, runs, allocator()));
+        if (blocks && (size != BlockBench.FULL_SIZE || tokens != BlockBench.FULL_TOKENS)) {
+            footer.add("Reduced sizes: R1 " + size + "x" + size + ", A1/T1 " + tokens + " tokens (workloads.md: "
+                    + BlockBench.FULL_SIZE + "x" + BlockBench.FULL_SIZE + ", " + BlockBench.FULL_TOKENS + ").");
+        }
+        String table = BenchTable.markdown(rows, footer);
+        System.out.print(table);
+        if (out != null) AtomicWrite.write(out, true, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
+        return 0;
+    }
+
+    private void validate() {
+        if (!List.of("blocks", "model", "all").contains(suite)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--suite must be blocks, model or all, got '" + suite + "'");
+        }
+        for (String w : workloads) {
+            if (!BlockBench.WORKLOADS.contains(w)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--workload: unknown '" + w + "', expected some of " + String.join(",", BlockBench.WORKLOADS));
+            }
+        }
+        if (warmup < 0 || runs < 1 || size < 1 || tokens < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--warmup must be >= 0 and --runs, --size, --tokens >= 1");
+        }
+        if (torch && (size != BlockBench.FULL_SIZE || tokens != BlockBench.FULL_TOKENS)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--torch compares the workloads.md sizes only (torch_blocks.py has fixed sizes): drop --size/--tokens");
+        }
+    }
+
+    /** Runs torch_blocks.py once per workload (so each peak RSS is that workload's own); empty if torch is missing. */
+    private Map<String, TorchBlocksOutput.Measurement> runTorch(int threads, List<String> footer)
+            throws IOException, InterruptedException {
+        Map<String, TorchBlocksOutput.Measurement> all = new HashMap<>();
+        Path script = shared.resolve("bench/torch_blocks.py");
+        if (!Files.isRegularFile(script)) throw new IOException("PyTorch benchmark script not found: " + script);
+        if (child(List.of(python, "-c", "import torch"), threads, new ArrayList<>(), false) != 0) {
+            String msg = "PyTorch is not installed for " + python + " (no comparison); install it with: " + TORCH_INSTALL;
+            System.err.println(msg);
+            footer.add(msg);
+            return all;
+        }
+        String version = null;
+        for (String w : workloads) {
+            System.err.println("PyTorch " + w + " ...");
+            List<String> lines = new ArrayList<>();
+            // Through sh, which forks before starting Python: Linux keeps ru_maxrss across execve, so a Python started
+            // straight from the JVM would report the JVM's peak as its own (measured: 11 GiB for R1). "; exit" keeps
+            // sh from exec'ing Python in its own process.
+            int rc = child(List.of("/bin/sh", "-c", "\"$0\" \"$@\"; exit $?", python, script.toString(), w,
+                    "--threads", Integer.toString(threads)), threads, lines, true);
+            if (rc != 0) {
+                throw new IOException(script + " " + w + " failed with exit code " + rc + ": "
+                        + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+            }
+            TorchBlocksOutput parsed = TorchBlocksOutput.parse(lines);
+            if (parsed.version() != null) version = parsed.version();
+            all.putAll(parsed.measurements());
+        }
+        footer.add("PyTorch " + (version == null ? "" : version + " ") + "(" + script.getFileName() + "): " + threads
+                + " threads (OMP_NUM_THREADS), 2 warm-up + 5 runs, median; peak RSS = ru_maxrss of a fresh Python process "
+                + "per block, covering both its forward and forward+backward rows.");
+        return all;
+    }
+
+    /** Runs a child process with the thread count and the system allocator; collects (and echoes) its output lines. */
+    private static int child(List<String> command, int threads, List<String> lines, boolean echo) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        // bin/adi preloads jemalloc for the JVM; PyTorch is measured with its usual allocator
+        env.remove("LD_PRELOAD");
+        env.remove("MALLOC_CONF");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            lines.add(e.getMessage());
+            return 127;
+        }
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lines.add(line);
+                if (echo) System.err.println("  " + line);
+            }
+        }
+        return p.waitFor();
+    }
+
+    private static String allocator() {
+        String preload = System.getenv("LD_PRELOAD");
+        return preload != null && preload.contains("jemalloc") ? "jemalloc preloaded" : "system malloc (no jemalloc)";
+    }
+}

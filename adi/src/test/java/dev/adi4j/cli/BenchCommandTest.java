@@ -1,0 +1,59 @@
+package dev.adi4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code adi bench} at tiny sizes: one table on stdout and the same markdown in --out; bad options are named. */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static String[] captured(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int rc = Main.run(args);
+            return new String[]{Integer.toString(rc), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void tinyBlockRunPrintsAndWritesTheTable() throws Exception {
+        Path file = tmp.resolve("sub/blocks.md");
+        String[] r = captured("bench", "--workload", "R1,A1", "--size", "4", "--tokens", "8", "--warmup", "0",
+                "--runs", "1", "--out", file.toString());
+        assertEquals("0", r[0], r[2]);
+        for (String row : new String[]{"| R1 forward |", "| R1 forward+backward |", "| A1 forward |", "| A1 forward+backward |"}) {
+            assertTrue(r[1].contains(row), row + " missing in\n" + r[1]);
+        }
+        assertTrue(!r[1].contains("| T1 "), r[1]);
+        assertTrue(r[1].contains("Reduced sizes: R1 4x4, A1/T1 8 tokens"), r[1]);
+        assertEquals(r[1], Files.readString(file));
+    }
+
+    @Test
+    void unknownWorkloadAndTorchAtReducedSizeAreRejected() {
+        String[] bad = captured("bench", "--workload", "R1,Q7");
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].contains("Q7"), bad[2]);
+        String[] reduced = captured("bench", "--torch", "--tokens", "8");
+        assertEquals("2", reduced[0]);
+        assertTrue(reduced[2].contains("--torch"), reduced[2]);
+    }
+}
