@@ -36,7 +36,8 @@ public final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--suite", defaultValue = "blocks",
-            description = "blocks, model (SD 2.1 UNet U32/U64/G32/G64, needs ~20 GB) or all (default: ${DEFAULT-VALUE})")
+            description = "blocks, model (SD 2.1 UNet U32/U64/G32/G64), adi (one SD 2.1 ADI step: 3 x text encoder + UNet "
+                    + "fwd+bwd w.r.t. 16 identifiers) or all (default: ${DEFAULT-VALUE})")
     String suite;
 
     @Option(names = "--workload", split = ",", defaultValue = "R1,A1,T1", description = "block workloads (default: ${DEFAULT-VALUE})")
@@ -65,11 +66,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "A1/T1's token count, smaller for quick runs (default: ${DEFAULT-VALUE})")
     int tokens;
 
+    @Option(names = "--adi-latent", defaultValue = "64", description = "latent size of the adi suite's step (default: ${DEFAULT-VALUE})")
+    int adiLatent;
+
     @Override
     public Integer call() throws Exception {
         validate();
-        boolean blocks = !suite.equals("model");
-        boolean model = !suite.equals("blocks");
+        boolean blocks = suite.equals("blocks") || suite.equals("all");
+        boolean model = suite.equals("model") || suite.equals("all");
+        boolean adi = suite.equals("adi") || suite.equals("all");
+        System.err.println("ND4J natives: " + dev.adi4j.diffusion.bench.NativesInfo.describe());
         List<String> footer = new ArrayList<>();
         List<BenchTable.Row> rows = new ArrayList<>();
         int threads = BlockBench.threads();
@@ -86,6 +92,14 @@ public final class BenchCommand implements Callable<Integer> {
                 rows.add(new BenchTable.Row(r, null));
             }
         }
+        if (adi) {
+            Path m = shared.resolve("fixtures/manifests");
+            rows.add(new BenchTable.Row(dev.adi4j.diffusion.bench.AdiStepBench.run(
+                    Configs.read(m.resolve("sd21-unet-config.json"), UNetConfig.class),
+                    Configs.read(m.resolve("sd21-text-encoder-config.json"), dev.adi4j.core.config.ClipTextConfig.class),
+                    adiLatent, warmup, runs, System.err::println), null));
+        }
+        footer.add("ND4J natives: " + dev.adi4j.diffusion.bench.NativesInfo.describe());
         footer.add(String.format("adi4j: %d ND4J threads, %d warm-up + %d runs, median; %s; peak RSS = the JVM's VmHWM "
                         + "reset (clear_refs 5) before each row's warm-up, so it includes the JVM and whatever was already "
                         + "resident (the block's weights, earlier garbage).", threads, warmup, runs, allocator()));
@@ -100,9 +114,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!List.of("blocks", "model", "all").contains(suite)) {
+        if (!List.of("blocks", "model", "adi", "all").contains(suite)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--suite must be blocks, model or all, got '" + suite + "'");
+                    "--suite must be blocks, model, adi or all, got '" + suite + "'");
         }
         for (String w : workloads) {
             if (!BlockBench.WORKLOADS.contains(w)) {

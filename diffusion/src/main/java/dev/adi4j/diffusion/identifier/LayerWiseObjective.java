@@ -39,6 +39,18 @@ public final class LayerWiseObjective {
      */
     public Result evaluate(int[] ids, int placeholderId, INDArray v, INDArray noisyLatents, INDArray timestep,
                            INDArray target) {
+        return evaluateSamples(ids, placeholderId, v, List.of(new Sample(noisyLatents, timestep, target))).get(0);
+    }
+
+    /** One training sample: z_t [1, C, h, w], t [1] and the regression target [1, C, h, w]. */
+    public record Sample(INDArray noisyLatents, INDArray timestep, INDArray target) {
+    }
+
+    /**
+     * {@link #evaluate} for several samples under the same prompt and identifiers — ADI's anchor,
+     * context-different and action-different samples of one step: the prompt is encoded once for all of them.
+     */
+    public List<Result> evaluateSamples(int[] ids, int placeholderId, INDArray v, List<Sample> samples) {
         int layers = unet.crossAttentionLayers();
         if (v.rank() != 2 || v.size(0) != layers) {
             throw new IllegalArgumentException("expected " + layers + " identifiers [" + layers + ", D], got "
@@ -54,9 +66,14 @@ public final class LayerWiseObjective {
         for (int k = 0; k < layers; k++) {
             perLayer.add(contexts.get(NDArrayIndex.interval(k, k + 1), NDArrayIndex.all(), NDArrayIndex.all()).dup());
         }
-        UNet.LossGradients g = unet.lossGradients(noisyLatents, timestep, perLayer, target, false);
-        INDArray upstream = Nd4j.concat(0, g.contextGradients().toArray(INDArray[]::new));
-        INDArray gradV = text.gradientWrtIdentifier(batch, placeholderId, v, upstream).gradV();
-        return new Result(g.loss(), gradV, contexts, g.output());
+        List<Result> results = new ArrayList<>(samples.size());
+        for (Sample sample : samples) {
+            UNet.LossGradients g = unet.lossGradients(sample.noisyLatents(), sample.timestep(), perLayer,
+                    sample.target(), false);
+            INDArray upstream = Nd4j.concat(0, g.contextGradients().toArray(INDArray[]::new));
+            INDArray gradV = text.gradientWrtIdentifier(batch, placeholderId, v, upstream).gradV();
+            results.add(new Result(g.loss(), gradV, contexts, g.output()));
+        }
+        return results;
     }
 }

@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ~10.5 s with glibc malloc, because fresh pages are slow to fault in on these VMs — with jemalloc
  * ({@code LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1}) it is as fast as the
  * cache (2.5-3.1 s) at the lower memory;</li>
- * <li>forward+backward: peak RSS grows by ~6 GB per call in every combination tried (6 / 12 / 18 GB), so
- * something in SameDiff's gradient path keeps each call's arrays alive; not solved yet.</li>
+ * <li>forward+backward: not used — SameDiff's cache plateaus there while freeing at once kept growing (see
+ * NetGraph#gradients).</li>
  * </ul>
  * Full SD 2.1 (all three networks, float32) with one UNet forward at a 96x96 latent: peak RSS 20.6 GiB with the
  * cache and glibc, 10.6 GiB with this manager and jemalloc (and 3x faster). So this manager is used whenever

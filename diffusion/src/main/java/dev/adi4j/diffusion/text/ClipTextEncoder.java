@@ -204,9 +204,28 @@ public final class ClipTextEncoder {
      * for one vector shared by all rows, sum gradV over rows.
      */
     public IdentifierGradient gradientWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow, INDArray upstream) {
-        Backward bw = backward(embed(ids, Map.of(placeholderId, vPerRow)), upstream);
-        return new IdentifierGradient(bw.lastHiddenState(), sumAtToken(ids, placeholderId, bw.gradInputsEmbeds()));
+        int rows = ids.length;
+        if (rows <= BACKWARD_ROWS) {
+            Backward bw = backward(embed(ids, Map.of(placeholderId, vPerRow)), upstream);
+            return new IdentifierGradient(bw.lastHiddenState(), sumAtToken(ids, placeholderId, bw.gradInputsEmbeds()));
+        }
+        // Rows are independent, so the backward runs over row chunks: the same result with a fraction of the
+        // activations alive (16 layer-wise rows of SD 2.1 at once did not fit beside the UNet in an ADI step).
+        List<INDArray> last = new ArrayList<>();
+        List<INDArray> grads = new ArrayList<>();
+        for (int start = 0; start < rows; start += BACKWARD_ROWS) {
+            int end = Math.min(rows, start + BACKWARD_ROWS);
+            INDArray v = vPerRow.rank() == 2 ? vPerRow.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()) : vPerRow;
+            IdentifierGradient part = gradientWrtIdentifier(Arrays.copyOfRange(ids, start, end), placeholderId, v,
+                    upstream.get(NDArrayIndex.interval(start, end), NDArrayIndex.all(), NDArrayIndex.all()));
+            last.add(part.lastHiddenState());
+            grads.add(part.gradV());
+        }
+        return new IdentifierGradient(Nd4j.concat(0, last.toArray(INDArray[]::new)), Nd4j.concat(0, grads.toArray(INDArray[]::new)));
     }
+
+    /** Rows per text-encoder backward pass ({@code -Dadi4j.text.backwardRows}, default 4). */
+    private static final int BACKWARD_ROWS = Math.max(1, Integer.getInteger("adi4j.text.backwardRows", 4));
 
     /** [B, D]: per batch row, the sum of {@code grad} [B, L, D] over the positions holding {@code tokenId}. */
     public static INDArray sumAtToken(int[][] ids, int tokenId, INDArray grad) {

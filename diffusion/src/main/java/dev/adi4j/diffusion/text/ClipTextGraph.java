@@ -38,7 +38,7 @@ final class ClipTextGraph {
     static String hiddenState(int i) { return "hidden_states." + i; }
 
     static ClipTextGraph build(ClipTextConfig cfg, ParameterSource params, long batch, long seq) {
-        NetGraph net = NetGraph.create();
+        NetGraph net = NetGraph.create().releaseGradientArrays(false);
         Scope root = Scope.root(net.sameDiff(), params, "");
         Ops ops = root.ops();
         ClipTextModel model = new ClipTextModel(root, cfg);
