@@ -31,16 +31,17 @@ public final class NetGraph {
 
     public SameDiff sameDiff() { return sd; }
 
-    private boolean releaseGradientArrays = true;
+    private long gradientCacheBytes = -1;
 
     /**
-     * Whether gradient passes free intermediates at once where jemalloc is loaded (the default, as forward passes
-     * do) or keep SameDiff's array cache. Measured: the SD 2.1 UNet at 64x64 (three calls) peaked at 17.2 GiB and
-     * took 26.5 s per call freeing at once, 19.8 GiB and 38 s with the cache; the SD 2.1 text encoder (batch 4,
-     * five calls) plateaued at 6.7 GiB and 4.2-5.5 s with the cache, but kept growing freeing at once.
+     * How gradient passes manage intermediates. By default as forward passes: freed at once where jemalloc is
+     * loaded (ReleasingMemoryMgr), else SameDiff's array cache. With {@code bytes >= 0}: an array cache capped at
+     * that size, kept between calls. Measured: the SD 2.1 UNet at 64x64 (three calls, jemalloc) peaked at 17.2 GiB,
+     * 26.5 s per call freeing at once, 19.8 GiB and 38 s with SameDiff's cache; the SD 2.1 text encoder (batch 4,
+     * five calls) plateaued at 6.7 GiB and 4.2-5.5 s per call with the cache but kept growing freeing at once.
      */
-    public NetGraph releaseGradientArrays(boolean release) {
-        this.releaseGradientArrays = release;
+    public NetGraph gradientArrayCache(long bytes) {
+        this.gradientCacheBytes = bytes;
         return this;
     }
 
@@ -92,7 +93,11 @@ public final class NetGraph {
             return null;
         });
         SameDiff gradFn = sd.getFunction("grad");
-        if (releaseGradientArrays) ReleasingMemoryMgr.install(gradFn);
+        if (gradientCacheBytes >= 0) {
+            CappedArrayCache.install(gradFn, gradientCacheBytes);
+        } else {
+            ReleasingMemoryMgr.install(gradFn);
+        }
         // SameDiff's own calculateGradientsAndOutputs switches the gradient function's array release off
         // (setEnableCache(false)), so every intermediate of a pass stays allocated until the garbage collector
         // finalises it: +6 GB of peak RSS per call on the tiny UNet at 64x64. Run as an ordinary output call instead.

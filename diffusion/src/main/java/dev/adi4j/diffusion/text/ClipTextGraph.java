@@ -24,6 +24,8 @@ final class ClipTextGraph {
     static final String LOSS = "upstream_loss";
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
     private static final String[] WRT = {INPUTS_EMBEDS};
+    /** Cache of the backward's arrays (-Dadi4j.text.gradientCacheMB, default 1024): enough to recycle a 4-row pass. */
+    private static final long GRADIENT_CACHE_BYTES = Long.getLong("adi4j.text.gradientCacheMB", 1024) << 20;
 
     private final NetGraph net;
     private final ClipTextModel model;
@@ -38,7 +40,7 @@ final class ClipTextGraph {
     static String hiddenState(int i) { return "hidden_states." + i; }
 
     static ClipTextGraph build(ClipTextConfig cfg, ParameterSource params, long batch, long seq) {
-        NetGraph net = NetGraph.create().releaseGradientArrays(false);
+        NetGraph net = NetGraph.create().gradientArrayCache(GRADIENT_CACHE_BYTES);
         Scope root = Scope.root(net.sameDiff(), params, "");
         Ops ops = root.ops();
         ClipTextModel model = new ClipTextModel(root, cfg);
