@@ -23,6 +23,16 @@ class FrozenWeightGradientsTest {
     private record Result(INDArray grad, Set<String> gradientOps) {
     }
 
+    /** d sum(y^2) / dx and the op names of the gradient function SameDiff built. */
+    private static Result sumOfSquaresGradient(NetGraph g, Tensor y, INDArray x) {
+        SDVariable loss = y.var().mul(y.var()).sum();
+        loss.rename("loss");
+        INDArray grad = g.gradients(Map.of("x", x), "loss", new String[]{"x"}).get("grad:x");
+        Set<String> ops = java.util.Arrays.stream(g.sameDiff().getFunction("grad").ops()).map(op -> op.opName())
+                .collect(Collectors.toSet());
+        return new Result(grad, ops);
+    }
+
     private static Result gradient(boolean trainableWeights, int kernel, int stride, int padding, INDArray x, INDArray w, INDArray b) {
         NetGraph g = NetGraph.create();
         SameDiff sd = g.sameDiff();
@@ -30,12 +40,7 @@ class FrozenWeightGradientsTest {
         SDVariable wv = trainableWeights ? sd.var("w", w) : sd.constant("w", w);
         SDVariable bv = trainableWeights ? sd.var("b", b) : sd.constant("b", b);
         Tensor y = new Ops(sd).conv2d(tx, wv, bv, w.size(3), kernel, stride, padding);
-        SDVariable loss = y.var().mul(y.var()).sum();
-        loss.rename("loss");
-        INDArray grad = g.gradients(Map.of("x", x), "loss", new String[]{"x"}).get("grad:x");
-        Set<String> ops = java.util.Arrays.stream(sd.getFunction("grad").ops()).map(op -> op.opName())
-                .collect(Collectors.toSet());
-        return new Result(grad, ops);
+        return sumOfSquaresGradient(g, y, x);
     }
 
     @ParameterizedTest
@@ -64,12 +69,7 @@ class FrozenWeightGradientsTest {
         Tensor tx = g.input("x", true, x.shape());
         SDVariable wv = trainableWeights ? sd.var("w", w) : sd.constant("w", w);
         Tensor y = new Ops(sd).linear(tx, wv, null, w.size(1));
-        SDVariable loss = y.var().mul(y.var()).sum();
-        loss.rename("loss");
-        INDArray grad = g.gradients(Map.of("x", x), "loss", new String[]{"x"}).get("grad:x");
-        Set<String> ops = java.util.Arrays.stream(sd.getFunction("grad").ops()).map(op -> op.opName())
-                .collect(Collectors.toSet());
-        return new Result(grad, ops);
+        return sumOfSquaresGradient(g, y, x);
     }
 
     @org.junit.jupiter.api.Test
