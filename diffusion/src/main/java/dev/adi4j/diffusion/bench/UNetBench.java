@@ -26,10 +26,12 @@ public final class UNetBench {
     public static List<Timing.Result> run(String label, UNetConfig config, int[] latents, List<String> modes,
                                           int warmup, int runs, Consumer<String> log) {
         List<Timing.Result> results = new ArrayList<>();
-        log.accept("initialising " + label + " UNet with random weights ...");
-        try (UNet unet = new UNet(config, new RandomParameters(42, 0.02, false), null)) {
-            int layers = unet.crossAttentionLayers();
-            for (int size : latents) {
+        for (int size : latents) {
+            // a fresh UNet per latent size: its graphs (and their memory) go with it, so the 64x64 rows do not
+            // carry the 32x32 graphs
+            log.accept("initialising " + label + " UNet with random weights ...");
+            try (UNet unet = new UNet(config, new RandomParameters(42, 0.02, false), null)) {
+                int layers = unet.crossAttentionLayers();
                 INDArray sample = Nd4j.randn(DataType.FLOAT, 1, config.inChannels(), size, size);
                 INDArray t = Nd4j.createFromArray(new float[]{500f});
                 INDArray target = Nd4j.randn(DataType.FLOAT, 1, config.outChannels(), size, size);
@@ -49,9 +51,9 @@ public final class UNetBench {
                             () -> unet.lossGradients(sample, t, contexts, target, false)));
                     log.accept(results.get(results.size() - 1).row());
                 }
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
         return results;
     }

@@ -5,9 +5,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,7 +87,7 @@ public final class NetGraph {
             }
         }
         // setLossVariables drops SameDiff's gradient function, which would then be differentiated anew on every call
-        if (!sd.getLossVariables().equals(java.util.List.of(loss))) sd.setLossVariables(loss);
+        if (!sd.getLossVariables().equals(List.of(loss))) sd.setLossVariables(loss);
         Map<String, INDArray> ph = feed(values);
         Map<String, INDArray> result = new LinkedHashMap<>();
         if (sd.getFunction("grad") == null) QuietStdout.call(() -> {
@@ -102,7 +104,7 @@ public final class NetGraph {
         // (setEnableCache(false)), so every intermediate of a pass stays allocated until the garbage collector
         // finalises it: +6 GB of peak RSS per call on the tiny UNet at 64x64. Run as an ordinary output call instead.
         gradFn.setEnableCache(true);
-        java.util.List<String> names = new java.util.ArrayList<>(Arrays.asList(outputs));
+        List<String> names = new ArrayList<>(Arrays.asList(outputs));
         for (String w : wrt) names.add(gradientName(w, loss));
         Map<String, INDArray> all = gradFn.output(ph, names.toArray(String[]::new));
         for (String o : outputs) result.put(o, all.get(o).dup());
