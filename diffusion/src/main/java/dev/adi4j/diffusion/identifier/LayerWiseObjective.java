@@ -68,7 +68,8 @@ public final class LayerWiseObjective {
         }
         // All UNet passes first, then all text-encoder passes: memory one gradient graph frees is poorly reused by
         // the other, and alternating them grew the resident set by ~3 GB per UNet pass (SD 2.1, 64x64). Grouped,
-        // with jemalloc returning freed pages after 1 s, the SD 2.1 step at 64x64 peaked at 17.5 GiB.
+        // with jemalloc returning freed pages after 1 s, the SD 2.1 step at 64x64 peaked at 17.4 GiB (20.6 GiB
+        // over two steps).
         List<UNet.LossGradients> unetGrads = new ArrayList<>(samples.size());
         for (Sample sample : samples) {
             unetGrads.add(unet.lossGradients(sample.noisyLatents(), sample.timestep(), perLayer, sample.target(), false));
