@@ -2,6 +2,7 @@ package dev.adi4j.diffusion.nn;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,12 +24,19 @@ public final class NetGraph {
     private final Map<String, Tensor> inputs = new LinkedHashMap<>();
     private final Map<String, Boolean> trainable = new HashMap<>();
 
-    public NetGraph(SameDiff sd) {
+    private NetGraph(SameDiff sd) {
         this.sd = sd;
     }
 
+    /**
+     * A new, empty graph. Its array holders are single-threaded ones: SameDiff's default holder keeps a private
+     * copy of every constant it is given (a DeviceLocalNDArray in delayed mode duplicates on set), so each graph
+     * held all of its weights twice — 3.5 GB per SD 2.1 UNet graph. Graphs are run from one thread at a time.
+     */
     public static NetGraph create() {
-        return new NetGraph(SameDiff.create());
+        SameDiff sd = SameDiff.create();
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        return new NetGraph(sd);
     }
 
     public SameDiff sameDiff() { return sd; }

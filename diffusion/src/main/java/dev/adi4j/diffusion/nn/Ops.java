@@ -295,6 +295,14 @@ public final class Ops {
         return new Tensor(d.mul(d).mean(), new long[0]);
     }
 
+    /**
+     * sum(a * b): a scalar whose gradient with respect to {@code a} is {@code b}. Feeding an upstream gradient as
+     * {@code b} turns a sub-network's backward into an ordinary gradient call (gradient checkpointing).
+     */
+    public Tensor innerProduct(Tensor a, Tensor b) {
+        return new Tensor(a.var().mul(b.var()).sum(), new long[0]);
+    }
+
     /** A float constant in the graph. */
     public SDVariable constant(INDArray value) {
         return sd.constant(value);

@@ -20,8 +20,16 @@ public final class RandomParameters extends AbstractParameterSource {
         this.trainable = trainable;
     }
 
+    /** Generated once per name: every graph built from this source (e.g. per input size) sees the same weights. */
+    private final java.util.Map<String, INDArray> generated = new java.util.HashMap<>();
+
     @Override
     protected SDVariable create(SameDiff sd, ParamSpec spec) {
+        INDArray arr = generated.computeIfAbsent(spec.name(), n -> spec.layout().toGraph(generate(spec)));
+        return trainable ? sd.var(spec.name(), arr) : sd.constant(spec.name(), arr);
+    }
+
+    private INDArray generate(ParamSpec spec) {
         long[] shape = spec.shape();
         INDArray ref;
         if (shape.length == 1 && isNormGain(spec.name())) {
@@ -31,8 +39,7 @@ public final class RandomParameters extends AbstractParameterSource {
         } else {
             ref = Nd4j.randn(DataType.FLOAT, shape).muli(std);
         }
-        INDArray arr = spec.layout().toGraph(ref);
-        return trainable ? sd.var(spec.name(), arr) : sd.constant(spec.name(), arr);
+        return ref;
     }
 
     private static boolean isNormGain(String name) {

@@ -33,17 +33,22 @@ final class DownBlock2D {
                 ? new Downsample2D(scope.child("downsamplers", 0), out, downsamplePadding) : null;
     }
 
-    BlockOutput forward(Tensor h, Tensor temb, Contexts contexts) {
-        List<Tensor> skips = new ArrayList<>();
+    /** One stage per resnet (with its transformer), then the downsampler; every output is a skip connection. */
+    List<UNetStage> stages(String name) {
+        List<UNetStage> stages = new ArrayList<>();
+        int contexts = attentions.isEmpty() ? 0 : 1;
         for (int i = 0; i < resnets.size(); i++) {
-            h = resnets.get(i).forward(h, temb);
-            if (!attentions.isEmpty()) h = attentions.get(i).forward(h, contexts.next());
-            skips.add(h);
+            ResnetBlock2D resnet = resnets.get(i);
+            Transformer2DModel attention = attentions.isEmpty() ? null : attentions.get(i);
+            stages.add(new UNetStage(name + ".layer" + i, UNetStage.SkipUse.PUSH, contexts, in -> {
+                Tensor h = resnet.forward(in.hidden(), in.temb());
+                return attention == null ? h : attention.forward(h, in.contexts().next());
+            }));
         }
         if (downsampler != null) {
-            h = downsampler.forward(h);
-            skips.add(h);
+            stages.add(new UNetStage(name + ".downsamplers.0", UNetStage.SkipUse.PUSH, 0,
+                    in -> downsampler.forward(in.hidden())));
         }
-        return new BlockOutput(h, skips);
+        return stages;
     }
 }

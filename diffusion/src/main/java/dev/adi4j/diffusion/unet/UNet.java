@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +33,25 @@ public final class UNet implements AutoCloseable {
     private final ParameterSource params;
     private final AutoCloseable resources;
     private final Map<UNetGraphSpec, NetGraph> graphs = new HashMap<>();
+    private final CheckpointedGradients checkpointed;
+    private boolean checkpointing = Boolean.parseBoolean(System.getProperty("adi4j.unet.checkpointing", "true"));
 
     public UNet(UNetConfig config, ParameterSource params, AutoCloseable resources) {
         this.config = config;
         this.params = params;
         this.resources = resources;
+        this.checkpointed = new CheckpointedGradients(config, params);
+    }
+
+    /**
+     * Whether {@link #lossGradients} recomputes activations stage by stage (gradient checkpointing, the default;
+     * {@code -Dadi4j.unet.checkpointing=false} turns it off) instead of differentiating the whole network as one
+     * graph. Both give the same gradients; checkpointing holds one stage's intermediates at a time for one extra
+     * forward pass.
+     */
+    public UNet gradientCheckpointing(boolean enabled) {
+        this.checkpointing = enabled;
+        return this;
     }
 
     /**
@@ -131,7 +146,14 @@ public final class UNet implements AutoCloseable {
                                        boolean wrtSample) {
         boolean layerWise = contexts.size() > 1;
         if (layerWise) checkLayerCount(contexts);
-        NetGraph g = graph(spec(sample, contexts.get(0), layerWise, wrtSample, true, true));
+        UNetGraphSpec spec = spec(sample, contexts.get(0), layerWise, wrtSample, true, true);
+        long[] outShape = {sample.size(0), config.outChannels(), sample.size(2), sample.size(3)};
+        if (!Arrays.equals(target.shape(), outShape)) {
+            throw new IllegalArgumentException("target must have the output's shape " + Arrays.toString(outShape)
+                    + ", got " + Arrays.toString(target.shape()));
+        }
+        if (checkpointing) return checkpointed.lossGradients(spec, sample, timesteps, contexts, target, wrtSample);
+        NetGraph g = graph(spec);
         Map<String, INDArray> in = new LinkedHashMap<>(Map.of("sample", sample, "timestep", timesteps, "target", target));
         List<String> wrt = new ArrayList<>();
         if (layerWise) {
@@ -159,11 +181,11 @@ public final class UNet implements AutoCloseable {
                                boolean trainContext, boolean loss) {
         if (sample.rank() != 4 || sample.size(1) != config.inChannels()) {
             throw new IllegalArgumentException("sample must be [B, " + config.inChannels() + ", H, W], got "
-                    + java.util.Arrays.toString(sample.shape()));
+                    + Arrays.toString(sample.shape()));
         }
         if (context.rank() != 3 || context.size(2) != config.crossAttentionDim() || context.size(0) != sample.size(0)) {
             throw new IllegalArgumentException("context must be [" + sample.size(0) + ", L, " + config.crossAttentionDim()
-                    + "], got " + java.util.Arrays.toString(context.shape()));
+                    + "], got " + Arrays.toString(context.shape()));
         }
         return new UNetGraphSpec(sample.size(0), sample.size(2), sample.size(3), context.size(1), layerWise,
                 trainSample, trainContext, loss);

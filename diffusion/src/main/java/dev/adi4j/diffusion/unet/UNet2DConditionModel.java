@@ -9,9 +9,7 @@ import dev.adi4j.diffusion.nn.Tensor;
 import dev.adi4j.diffusion.nn.TimestepEmbedding;
 import dev.adi4j.diffusion.nn.Timesteps;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -30,6 +28,7 @@ public final class UNet2DConditionModel {
     private final List<UpBlock2D> upBlocks = new ArrayList<>();
     private final GroupNorm convNormOut;
     private final Conv2d convOut;
+    private final List<UNetStage> stages;
 
     public UNet2DConditionModel(Scope scope, UNetConfig config) {
         UNetSupport.check(config);
@@ -77,6 +76,7 @@ public final class UNet2DConditionModel {
         }
         this.convNormOut = new GroupNorm(scope.child("conv_norm_out"), groups, c0, eps);
         this.convOut = new Conv2d(scope.child("conv_out"), c0, config.outChannels(), 3, 1, 1);
+        this.stages = buildStages();
     }
 
     public UNetConfig config() { return config; }
@@ -98,37 +98,49 @@ public final class UNet2DConditionModel {
      * upsampler's output to the size of the skip connection it meets.
      */
     public Tensor forward(Tensor sample, Tensor timesteps, Contexts contexts) {
-        Ops ops = scope.ops();
-        Tensor temb = timeEmbedding.forward(timeProj.forward(timesteps));
-        Tensor h = config.centerInputSample() ? ops.addScalar(ops.scale(sample, 2.0), -1.0) : sample;
-        h = convIn.forward(h);
-        Deque<Tensor> skips = new ArrayDeque<>();
-        skips.add(h);
-        for (DownBlock2D block : downBlocks) {
-            BlockOutput o = block.forward(h, temb, contexts);
-            h = o.hidden();
-            skips.addAll(o.skips());
-        }
-        h = midBlock.forward(h, temb, contexts);
-        long factor = 1L << (upBlocks.size() - 1);
-        boolean explicitSizes = sample.dim(2) % factor != 0 || sample.dim(3) % factor != 0;
-        for (int i = 0; i < upBlocks.size(); i++) {
-            UpBlock2D block = upBlocks.get(i);
-            long[] upsampleTo = null;
-            if (i < upBlocks.size() - 1 && explicitSizes) {
-                // the skip this block's upsampler must meet is the one left on top after its own pops
-                Tensor target = peekBelow(skips, block.numResnets());
-                upsampleTo = new long[]{target.dim(2), target.dim(3)};
+        Tensor temb = timeEmbedding(timesteps);
+        Tensor out = StageWalk.run(stages, sample, downsampling(), new StageWalk.Executor<>() {
+            @Override
+            public Tensor apply(int index, UNetStage stage, Tensor hidden, Tensor skip, long[] resizeTo, int first) {
+                return stage.body().apply(new UNetStage.Input(hidden, skip, resizeTo, temb, contexts));
             }
-            h = block.forward(h, skips, temb, contexts, upsampleTo);
-        }
+
+            @Override
+            public long[] shape(Tensor value) {
+                return value.shape();
+            }
+        });
         contexts.checkAllUsed();
-        return convOut.forward(ops.silu(convNormOut.forward(h)));
+        return out;
     }
 
-    private static Tensor peekBelow(Deque<Tensor> stack, int depth) {
-        var it = stack.descendingIterator();
-        for (int i = 0; i < depth; i++) it.next();
-        return it.next();
+    /** The time embedding [B, time_embed_dim] of timesteps [B]. */
+    Tensor timeEmbedding(Tensor timesteps) {
+        return timeEmbedding.forward(timeProj.forward(timesteps));
+    }
+
+    /** The forward pass as checkpointable stages, in execution order. */
+    List<UNetStage> stages() {
+        return stages;
+    }
+
+    /** Total downsampling factor of the down path (2^(levels-1)). */
+    long downsampling() {
+        return 1L << (upBlocks.size() - 1);
+    }
+
+    private List<UNetStage> buildStages() {
+        Ops ops = scope.ops();
+        List<UNetStage> all = new ArrayList<>();
+        all.add(new UNetStage("conv_in", UNetStage.SkipUse.PUSH, 0, in -> {
+            Tensor x = in.hidden();
+            return convIn.forward(config.centerInputSample() ? ops.addScalar(ops.scale(x, 2.0), -1.0) : x);
+        }));
+        for (int i = 0; i < downBlocks.size(); i++) all.addAll(downBlocks.get(i).stages("down_blocks." + i));
+        all.add(midBlock.stage("mid_block"));
+        for (int i = 0; i < upBlocks.size(); i++) all.addAll(upBlocks.get(i).stages("up_blocks." + i));
+        all.add(new UNetStage("conv_norm_out+conv_out", UNetStage.SkipUse.NONE, 0,
+                in -> convOut.forward(ops.silu(convNormOut.forward(in.hidden())))));
+        return List.copyOf(all);
     }
 }

@@ -25,12 +25,15 @@ final class UNetMidBlock2DCrossAttn {
         }
     }
 
-    Tensor forward(Tensor h, Tensor temb, Contexts contexts) {
-        h = resnets.get(0).forward(h, temb);
-        for (int i = 0; i < attentions.size(); i++) {
-            h = attentions.get(i).forward(h, contexts.next());
-            h = resnets.get(i + 1).forward(h, temb);
-        }
-        return h;
+    /** The whole mid block is one stage: it runs at the lowest resolution, where activations are small. */
+    UNetStage stage(String name) {
+        return new UNetStage(name, UNetStage.SkipUse.NONE, attentions.size(), in -> {
+            Tensor h = resnets.get(0).forward(in.hidden(), in.temb());
+            for (int i = 0; i < attentions.size(); i++) {
+                h = attentions.get(i).forward(h, in.contexts().next());
+                h = resnets.get(i + 1).forward(h, in.temb());
+            }
+            return h;
+        });
     }
 }

@@ -8,7 +8,6 @@ import dev.adi4j.diffusion.nn.Transformer2DModel;
 import dev.adi4j.diffusion.nn.Upsample2D;
 
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -38,21 +37,24 @@ final class UpBlock2D {
         this.upsampler = addUpsample ? new Upsample2D(scope.child("upsamplers", 0), out) : null;
     }
 
-    int numResnets() { return resnets.size(); }
-
-    /**
-     * @param skips      the skip stack; this block pops {@link #numResnets()} entries from its end
-     * @param upsampleTo target (h, w) of the upsampler, or null to double
-     */
-    Tensor forward(Tensor h, Deque<Tensor> skips, Tensor temb, Contexts contexts, long[] upsampleTo) {
+    /** One stage per resnet (on the state concatenated with a popped skip connection, with its transformer), then the upsampler. */
+    List<UNetStage> stages(String name) {
         Ops ops = scope.ops();
+        List<UNetStage> stages = new ArrayList<>();
+        int contexts = attentions.isEmpty() ? 0 : 1;
         for (int i = 0; i < resnets.size(); i++) {
-            h = resnets.get(i).forward(ops.concat(1, h, skips.removeLast()), temb);
-            if (!attentions.isEmpty()) h = attentions.get(i).forward(h, contexts.next());
+            ResnetBlock2D resnet = resnets.get(i);
+            Transformer2DModel attention = attentions.isEmpty() ? null : attentions.get(i);
+            stages.add(new UNetStage(name + ".layer" + i, UNetStage.SkipUse.POP, contexts, in -> {
+                Tensor h = resnet.forward(ops.concat(1, in.hidden(), in.skip()), in.temb());
+                return attention == null ? h : attention.forward(h, in.contexts().next());
+            }));
         }
         if (upsampler != null) {
-            h = upsampleTo == null ? upsampler.forward(h) : upsampler.forward(h, upsampleTo[0], upsampleTo[1]);
+            stages.add(new UNetStage(name + ".upsamplers.0", UNetStage.SkipUse.PEEK, 0, in -> in.resizeTo() == null
+                    ? upsampler.forward(in.hidden())
+                    : upsampler.forward(in.hidden(), in.resizeTo()[0], in.resizeTo()[1])));
         }
-        return h;
+        return stages;
     }
 }

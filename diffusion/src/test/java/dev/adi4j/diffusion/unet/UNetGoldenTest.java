@@ -52,7 +52,17 @@ class UNetGoldenTest {
 
     @Test
     void gradientsWithRespectToSampleAndContext() {
-        assertAllPass(UNetGoldenCases.grad("unet_grad", FIXTURES.resolve("golden/unet_grad.safetensors"), unet,
-                List.of("output", "loss", "grad_sample", "grad_encoder_hidden_states"), 1e-3));
+        assertAllPass(UNetGoldenCases.grad("unet_grad", FIXTURES.resolve("golden/unet_grad.safetensors"),
+                unet.gradientCheckpointing(true), List.of("output", "loss", "grad_sample", "grad_encoder_hidden_states"), 1e-3));
+    }
+
+    @Test
+    void gradientsWithoutCheckpointing() {
+        try {
+            assertAllPass(UNetGoldenCases.grad("unet_grad", FIXTURES.resolve("golden/unet_grad.safetensors"),
+                    unet.gradientCheckpointing(false), List.of("output", "loss", "grad_sample", "grad_encoder_hidden_states"), 1e-3));
+        } finally {
+            unet.gradientCheckpointing(true);
+        }
     }
 }

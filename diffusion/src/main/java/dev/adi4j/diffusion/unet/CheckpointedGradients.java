@@ -1,0 +1,185 @@
+package dev.adi4j.diffusion.unet;
+
+import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.diffusion.nn.NetGraph;
+import dev.adi4j.diffusion.nn.ParameterSource;
+import dev.adi4j.diffusion.nn.Scope;
+import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
+import dev.adi4j.diffusion.nn.Tensor;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradients of the UNet's denoising loss computed stage by stage (gradient checkpointing). The forward pass
+ * runs each {@link UNetStage} as its own graph and keeps only the stage boundaries; the backward pass then
+ * recomputes one stage at a time and differentiates it with the gradient arriving at its output, so only one
+ * stage's intermediates exist at once instead of the whole network's. It costs one more forward pass.
+ *
+ * <p>Why at this level: SameDiff M2.1 has no recomputation hook, but it differentiates any graph, and
+ * {@code sum(output * upstream)} has exactly {@code upstream} as its gradient with respect to {@code output}.
+ */
+final class CheckpointedGradients {
+    private static final String HIDDEN = "hidden";
+    private static final String SKIP = "skip";
+    private static final String TIMESTEP = "timestep";
+    private static final String UPSTREAM = "upstream";
+    private static final String TARGET = "target";
+
+    private final UNetConfig config;
+    private final ParameterSource params;
+    private final Map<Key, StageGraph> graphs = new HashMap<>();
+    private UNet2DConditionModel plan;
+
+    CheckpointedGradients(UNetConfig config, ParameterSource params) {
+        this.config = config;
+        this.params = params;
+    }
+
+    /** A stage's graph for one input geometry ({@code trainableSample} only matters for the first stage). */
+    private record Key(int stage, UNetGraphSpec spec) {
+    }
+
+    /** A built stage graph and the stage-local context input names. */
+    private record StageGraph(NetGraph graph, List<String> contextInputs, boolean last) {
+    }
+
+    /** What one stage received and produced in the forward pass: the checkpoint its backward restarts from. */
+    private record Call(int stage, UNetGraphSpec spec, INDArray hidden, INDArray skip, long[] resizeTo,
+                        int firstContext, INDArray output) {
+    }
+
+    UNet.LossGradients lossGradients(UNetGraphSpec spec, INDArray sample, INDArray timesteps, List<INDArray> contexts,
+                                     INDArray target, boolean wrtSample) {
+        List<UNetStage> stages = plan().stages();
+        List<Call> calls = new ArrayList<>();
+        Map<String, INDArray> lastResult = new HashMap<>();
+        StageWalk.run(stages, sample, plan().downsampling(), new StageWalk.Executor<INDArray>() {
+            @Override
+            public INDArray apply(int index, UNetStage stage, INDArray hidden, INDArray skip, long[] resizeTo,
+                                  int first) {
+                Call call = new Call(index, spec, hidden, skip, resizeTo, first, null);
+                if (index == stages.size() - 1) {
+                    Map<String, INDArray> r = gradients(call, timesteps, contexts, target, List.of(HIDDEN), "output", "loss");
+                    lastResult.putAll(r);
+                    calls.add(call);
+                    return r.get("output");
+                }
+                INDArray out = graph(call).graph().run(inputs(call, timesteps, contexts), "output").get("output");
+                calls.add(new Call(index, spec, hidden, skip, resizeTo, first, out));
+                return out;
+            }
+
+            @Override
+            public long[] shape(INDArray value) {
+                return value.shape();
+            }
+        });
+
+        Map<INDArray, INDArray> gradients = new IdentityHashMap<>();
+        INDArray[] contextGradients = new INDArray[contexts.size()];
+        Call lastCall = calls.get(calls.size() - 1);
+        accumulate(gradients, lastCall.hidden(), lastResult.get("grad:" + HIDDEN));
+        for (int i = calls.size() - 2; i >= 0; i--) {
+            Call call = calls.get(i);
+            INDArray upstream = gradients.remove(call.output());
+            if (upstream == null) throw new IllegalStateException("no gradient reached stage " + stages.get(i).name());
+            boolean hiddenTrainable = i > 0 || wrtSample;
+            StageGraph sg = graph(call);
+            if (!hiddenTrainable && sg.contextInputs().isEmpty()) continue;
+            List<String> wrt = new ArrayList<>();
+            if (hiddenTrainable) wrt.add(HIDDEN);
+            if (call.skip() != null) wrt.add(SKIP);
+            wrt.addAll(sg.contextInputs());
+            Map<String, INDArray> r = gradients(call, timesteps, contexts, upstream, wrt);
+            if (hiddenTrainable) accumulate(gradients, call.hidden(), r.get("grad:" + HIDDEN));
+            if (call.skip() != null) accumulate(gradients, call.skip(), r.get("grad:" + SKIP));
+            for (int j = 0; j < sg.contextInputs().size(); j++) {
+                int k = contexts.size() == 1 ? 0 : call.firstContext() + j;
+                INDArray g = r.get("grad:" + sg.contextInputs().get(j));
+                contextGradients[k] = contextGradients[k] == null ? g : contextGradients[k].addi(g);
+            }
+        }
+        return new UNet.LossGradients(lastResult.get("output"), lastResult.get("loss").getDouble(0),
+                List.of(contextGradients), wrtSample ? gradients.get(sample) : null);
+    }
+
+    private static void accumulate(Map<INDArray, INDArray> gradients, INDArray value, INDArray gradient) {
+        INDArray previous = gradients.get(value);
+        gradients.put(value, previous == null ? gradient : previous.addi(gradient));
+    }
+
+    /** Gradients of a stage: of the loss for the last stage, else of sum(output * upstream). */
+    private Map<String, INDArray> gradients(Call call, INDArray timesteps, List<INDArray> contexts,
+                                            INDArray targetOrUpstream, List<String> wrt, String... outputs) {
+        StageGraph sg = graph(call);
+        Map<String, INDArray> in = inputs(call, timesteps, contexts);
+        in.put(sg.last() ? TARGET : UPSTREAM, targetOrUpstream);
+        return sg.graph().gradients(in, "loss", wrt.toArray(String[]::new), outputs);
+    }
+
+    private Map<String, INDArray> inputs(Call call, INDArray timesteps, List<INDArray> contexts) {
+        StageGraph sg = graph(call);
+        Map<String, INDArray> in = new HashMap<>();
+        in.put(HIDDEN, call.hidden());
+        in.put(TIMESTEP, timesteps);
+        if (call.skip() != null) in.put(SKIP, call.skip());
+        for (int j = 0; j < sg.contextInputs().size(); j++) {
+            in.put(sg.contextInputs().get(j), contexts.get(contexts.size() == 1 ? 0 : call.firstContext() + j));
+        }
+        return in;
+    }
+
+    private StageGraph graph(Call call) {
+        UNetGraphSpec spec = call.stage() == 0 ? call.spec() : withoutSampleGradient(call.spec());
+        return graphs.computeIfAbsent(new Key(call.stage(), spec), k -> build(k, call));
+    }
+
+    private static UNetGraphSpec withoutSampleGradient(UNetGraphSpec s) {
+        return new UNetGraphSpec(s.batch(), s.height(), s.width(), s.seqLen(), s.layerWise(), false,
+                s.trainableContext(), s.withLoss());
+    }
+
+    /** The stage list, from a model declared without weights (only stage kinds and order are read from it). */
+    private UNet2DConditionModel plan() {
+        if (plan == null) {
+            plan = new UNet2DConditionModel(Scope.root(SameDiff.create(), new ShapeOnlyParameters(), ""), config);
+        }
+        return plan;
+    }
+
+    private StageGraph build(Key key, Call call) {
+        NetGraph g = NetGraph.create();
+        // the whole model is declared into each stage graph: its weights are constants over arrays shared by all graphs
+        UNet2DConditionModel model = new UNet2DConditionModel(Scope.root(g.sameDiff(), params, ""), config);
+        UNetStage stage = model.stages().get(key.stage());
+        UNetGraphSpec s = key.spec();
+        boolean last = key.stage() == model.stages().size() - 1;
+        Tensor hidden = g.input(HIDDEN, key.stage() > 0 || s.trainableSample(), call.hidden().shape());
+        Tensor skip = call.skip() == null ? null : g.input(SKIP, true, call.skip().shape());
+        Tensor temb = model.timeEmbedding(g.input(TIMESTEP, false, s.batch()));
+        List<String> contextInputs = new ArrayList<>();
+        List<Tensor> contextTensors = new ArrayList<>();
+        int distinct = s.layerWise() ? stage.contexts() : Math.min(stage.contexts(), 1);
+        for (int j = 0; j < distinct; j++) {
+            String name = "context." + j;
+            contextInputs.add(name);
+            contextTensors.add(g.input(name, true, s.batch(), s.seqLen(), config.crossAttentionDim()));
+        }
+        Contexts contexts = contextTensors.isEmpty() ? Contexts.layerWise(List.of())
+                : s.layerWise() ? Contexts.layerWise(contextTensors) : Contexts.shared(contextTensors.get(0));
+        Tensor out = stage.body().apply(new UNetStage.Input(hidden, skip, call.resizeTo(), temb, contexts));
+        g.name(out, "output");
+        var ops = Scope.root(g.sameDiff(), params, "").ops();
+        Tensor loss = last
+                ? ops.mseLoss(out, g.input(TARGET, false, out.shape()))
+                : ops.innerProduct(out, g.input(UPSTREAM, false, out.shape()));
+        g.name(loss, "loss");
+        return new StageGraph(g, List.copyOf(contextInputs), last);
+    }
+}
