@@ -1,0 +1,75 @@
+package dev.adi4j.diffusion.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.custom.BitCast;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Standardisation of the rows of an [R, M] matrix: (x - mean) * rsqrt(var + eps) with the biased variance, as
+ * PyTorch's GroupNorm and LayerNorm. Two equivalent graphs: {@link #composed} from means and elementwise ops, whose
+ * backward is SameDiff's chain of *_bp ops, and {@link #fused}, one batchnorm whose backward is a closed form
+ * ({@link StandardizeBatchNorm}). The fused form is used unless {@code -Dadi4j.stockNorm=true} or the op patch
+ * could not be registered.
+ */
+public final class Standardize {
+    private Standardize() {
+    }
+
+    /** True when {@link #rows} builds the fused form. */
+    public static boolean fusedEnabled() {
+        return SameDiffPatches.normInstalled();
+    }
+
+    /** The rows of x ([rows, cols]) standardised, by the form {@link #fusedEnabled()} selects. */
+    public static SDVariable rows(SameDiff sd, SDVariable x, long rows, long cols, double eps) {
+        return fusedEnabled() && cols > 1 ? fused(sd, x, rows, cols, eps) : composed(x, eps);
+    }
+
+    /** Mean, centring, mean of squares, rsqrt: SameDiff differentiates each op on its own. */
+    static SDVariable composed(SDVariable x, double eps) {
+        SDVariable d = x.sub(x.mean(true, 1));
+        SDVariable var = d.mul(d).mean(true, 1);
+        return d.mul(x.getSameDiff().math.rsqrt(var.add(eps)));
+    }
+
+    /** batchnorm over x viewed as [1, rows, cols, 1] with statistics detached from the gradient. */
+    static SDVariable fused(SameDiff sd, SDVariable x, long rows, long cols, double eps) {
+        SDVariable mean = x.mean(false, 1);
+        // biasCorrected=false is a field that SameDiff's copy of the graph (its gradient function) loses; the
+        // default, corrected variance survives, so it is rescaled to the biased one here
+        SDVariable var = sd.variance(x, true, false, 1).mul((cols - 1.0) / cols);
+        SDVariable x4 = sd.reshape(x, 1, rows, cols, 1);
+        SDVariable y = new StandardizeBatchNorm(sd, x4, detach(sd, mean), detach(sd, var), null, null, eps)
+                .outputVariable();
+        return sd.reshape(y, rows, cols);
+    }
+
+    /**
+     * x * gamma + beta with gamma and beta ([C]) along axis 1 of x, as one batchnorm (mean 0, variance 1, epsilon
+     * 0) when the fused form is enabled: one pass forward, and backward g * gamma (see {@link StandardizeBatchNorm}),
+     * where a broadcast multiply's multiply_bp also reduces the gradient of gamma, needed or not. Returns null when
+     * the fused form is off, for the caller's broadcast ops.
+     */
+    public static SDVariable affine(SameDiff sd, SDVariable x, long channels, SDVariable gamma, SDVariable beta) {
+        if (!fusedEnabled()) return null;
+        SDVariable zeros = sd.constant(Nd4j.zeros(gamma.dataType(), channels));
+        SDVariable ones = sd.constant(Nd4j.ones(gamma.dataType(), channels));
+        return new StandardizeBatchNorm(sd, x, zeros, ones, gamma, beta, 0.0).outputVariable();
+    }
+
+    /**
+     * The same values through a float -> int -> float bit cast: SameDiff's autodiff follows floating-point
+     * variables only, so nothing upstream of the int is differentiated through this path.
+     */
+    private static SDVariable detach(SameDiff sd, SDVariable v) {
+        return bitCast(sd, bitCast(sd, v, DataType.INT), v.dataType());
+    }
+
+    private static SDVariable bitCast(SameDiff sd, SDVariable v, DataType type) {
+        BitCast op = new BitCast(sd, v, sd.constant(Nd4j.scalar(type.toInt())));
+        op.addIArgument(type.toInt());
+        return op.outputVariable();
+    }
+}
