@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * The op layer: every network of adi4j builds its graph through these methods and nothing else, so that
@@ -76,21 +75,13 @@ public final class Ops {
             throw new IllegalArgumentException("GroupNorm: " + c + " channels not divisible by " + groups + " groups");
         }
         SDVariable back = sd.reshape(standardize(x, n * groups, eps), x.shape());
-        SDVariable y = Standardize.affine(sd, back, c, gamma, beta);
-        if (y == null) {
-            long[] affineShape = new long[x.rank()];
-            Arrays.fill(affineShape, 1);
-            affineShape[1] = c;
-            y = back.mul(sd.reshape(gamma, affineShape)).add(sd.reshape(beta, affineShape));
-        }
-        return x.withVar(y);
+        return x.withVar(Standardize.affine(sd, back, x.rank(), c, gamma, beta));
     }
 
     /** LayerNorm over the last dimension with gain and bias of that size. */
     public Tensor layerNorm(Tensor x, SDVariable gamma, SDVariable beta, double eps) {
         SDVariable normed = standardize(x, x.numel() / x.dim(-1), eps);
-        SDVariable y = Standardize.affine(sd, normed, x.dim(-1), gamma, beta);
-        if (y == null) y = normed.mul(gamma).add(beta);
+        SDVariable y = Standardize.affine(sd, normed, 2, x.dim(-1), gamma, beta);
         return x.withVar(x.rank() == 2 ? y : sd.reshape(y, x.shape()));
     }
 

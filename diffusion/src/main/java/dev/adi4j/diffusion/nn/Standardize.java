@@ -6,11 +6,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.custom.BitCast;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+
 /**
  * Standardisation of the rows of an [R, M] matrix: (x - mean) * rsqrt(var + eps) with the biased variance, as
  * PyTorch's GroupNorm and LayerNorm. Two equivalent graphs: {@link #composed} from means and elementwise ops, whose
  * backward is SameDiff's chain of *_bp ops, and {@link #fused}, one batchnorm whose backward is a closed form
- * ({@link StandardizeBatchNorm}). The fused form is used unless {@code -Dadi4j.stockNorm=true} or the op patch
+ * ({@link StandardizeBatchNorm}); likewise for the affine step. The fused form is used unless {@code -Dadi4j.stockNorm=true} or the op patch
  * could not be registered.
  */
 public final class Standardize {
@@ -47,24 +49,34 @@ public final class Standardize {
     }
 
     /**
-     * x * gamma + beta with gamma and beta ([C]) along axis 1 of x, as one batchnorm (mean 0, variance 1, epsilon
-     * 0) when the fused form is enabled: one pass forward, and backward g * gamma (see {@link StandardizeBatchNorm}),
-     * where a broadcast multiply's multiply_bp also reduces the gradient of gamma, needed or not. Returns null when
-     * the fused form is off, for the caller's broadcast ops.
+     * x * gamma + beta with gamma and beta ([C]) along axis 1 of x (of the given rank). Fused: one batchnorm with
+     * mean 0, variance 1 and epsilon 0, whose backward is g * gamma (see {@link StandardizeBatchNorm}); composed: a
+     * broadcast multiply and add, whose multiply_bp also reduces a gradient for gamma, needed or not.
      */
-    public static SDVariable affine(SameDiff sd, SDVariable x, long channels, SDVariable gamma, SDVariable beta) {
-        if (!fusedEnabled()) return null;
-        SDVariable zeros = sd.constant(Nd4j.zeros(gamma.dataType(), channels));
-        SDVariable ones = sd.constant(Nd4j.ones(gamma.dataType(), channels));
-        return new StandardizeBatchNorm(sd, x, zeros, ones, gamma, beta, 0.0).outputVariable();
+    public static SDVariable affine(SameDiff sd, SDVariable x, int rank, long channels, SDVariable gamma,
+                                    SDVariable beta) {
+        if (fusedEnabled()) {
+            SDVariable zeros = sd.constant(Nd4j.zeros(gamma.dataType(), channels));
+            SDVariable ones = sd.constant(Nd4j.ones(gamma.dataType(), channels));
+            return new StandardizeBatchNorm(sd, x, zeros, ones, gamma, beta, 0.0).outputVariable();
+        }
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1);
+        shape[1] = channels;
+        return x.mul(sd.reshape(gamma, shape)).add(sd.reshape(beta, shape));
     }
 
     /**
-     * The same values through a float -> int -> float bit cast: SameDiff's autodiff follows floating-point
+     * The same values through a float -> int -> float bit cast (an int of the float's width): SameDiff's autodiff follows floating-point
      * variables only, so nothing upstream of the int is differentiated through this path.
      */
     private static SDVariable detach(SameDiff sd, SDVariable v) {
-        return bitCast(sd, bitCast(sd, v, DataType.INT), v.dataType());
+        DataType bits = switch (v.dataType().width()) {
+            case 2 -> DataType.SHORT;
+            case 8 -> DataType.LONG;
+            default -> DataType.INT;
+        };
+        return bitCast(sd, bitCast(sd, v, bits), v.dataType());
     }
 
     private static SDVariable bitCast(SameDiff sd, SDVariable v, DataType type) {
