@@ -38,13 +38,13 @@ public final class Standardize {
 
     /** batchnorm over x viewed as [1, rows, cols, 1] with statistics detached from the gradient. */
     static SDVariable fused(SameDiff sd, SDVariable x, long rows, long cols, double eps) {
-        SDVariable mean = x.mean(false, 1);
-        // biasCorrected=false is a field that SameDiff's copy of the graph (its gradient function) loses; the
-        // default, corrected variance survives, so it is rescaled to the biased one here
-        SDVariable var = sd.variance(x, true, false, 1).mul((cols - 1.0) / cols);
+        SDVariable mean = x.mean(true, 1);
+        // two passes (centre, then sum of squares) measured ~3x faster than SameDiff's variance op, which also
+        // loses its biasCorrected=false flag on the copy SameDiff makes for the gradient function
+        SDVariable var = sd.squaredNorm(x.sub(mean), false, 1).mul(1.0 / cols);
         SDVariable x4 = sd.reshape(x, 1, rows, cols, 1);
-        SDVariable y = new StandardizeBatchNorm(sd, x4, detach(sd, mean), detach(sd, var), null, null, eps)
-                .outputVariable();
+        SDVariable y = new StandardizeBatchNorm(sd, x4, detach(sd, sd.reshape(mean, rows)), detach(sd, var), null,
+                null, eps).outputVariable();
         return sd.reshape(y, rows, cols);
     }
 
