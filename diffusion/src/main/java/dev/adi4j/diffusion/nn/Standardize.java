@@ -12,8 +12,8 @@ import java.util.Arrays;
  * Standardisation of the rows of an [R, M] matrix: (x - mean) * rsqrt(var + eps) with the biased variance, as
  * PyTorch's GroupNorm and LayerNorm. Two equivalent graphs: {@link #composed} from means and elementwise ops, whose
  * backward is SameDiff's chain of *_bp ops, and {@link #fused}, one batchnorm whose backward is a closed form
- * ({@link StandardizeBatchNorm}); likewise for the affine step. The fused form is used unless {@code -Dadi4j.stockNorm=true} or the op patch
- * could not be registered.
+ * ({@link StandardizeBatchNorm}); likewise for the affine step. The fused form is used unless
+ * {@code -Dadi4j.stockNorm=true} or the op patch could not be registered.
  */
 public final class Standardize {
     private Standardize() {
@@ -39,7 +39,7 @@ public final class Standardize {
     /** batchnorm over x viewed as [1, rows, cols, 1] with statistics detached from the gradient. */
     static SDVariable fused(SameDiff sd, SDVariable x, long rows, long cols, double eps) {
         SDVariable mean = x.mean(true, 1);
-        // two passes (centre, then sum of squares) measured ~3x faster than SameDiff's variance op, which also
+        // two passes (centre, then sum of squares) measured 2-3x faster than SameDiff's variance op, which also
         // loses its biasCorrected=false flag on the copy SameDiff makes for the gradient function
         SDVariable var = sd.squaredNorm(x.sub(mean), false, 1).mul(1.0 / cols);
         SDVariable x4 = sd.reshape(x, 1, rows, cols, 1);
