@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * The op layer: every network of adi4j builds its graph through these methods and nothing else, so that
@@ -75,27 +74,25 @@ public final class Ops {
         if (c % groups != 0) {
             throw new IllegalArgumentException("GroupNorm: " + c + " channels not divisible by " + groups + " groups");
         }
-        SDVariable grouped = sd.reshape(x.var(), n, groups, x.numel() / (n * groups));
-        SDVariable normed = standardize(grouped, 2, eps);
-        SDVariable back = sd.reshape(normed, x.shape());
-        long[] affineShape = new long[x.rank()];
-        Arrays.fill(affineShape, 1);
-        affineShape[1] = c;
-        SDVariable y = back.mul(sd.reshape(gamma, affineShape)).add(sd.reshape(beta, affineShape));
-        return x.withVar(y);
+        SDVariable back = sd.reshape(standardize(x, n * groups, eps), x.shape());
+        return x.withVar(Standardize.affine(sd, back, x.rank(), c, gamma, beta));
     }
 
     /** LayerNorm over the last dimension with gain and bias of that size. */
     public Tensor layerNorm(Tensor x, SDVariable gamma, SDVariable beta, double eps) {
-        SDVariable normed = standardize(x.var(), x.rank() - 1, eps);
-        return x.withVar(normed.mul(gamma).add(beta));
+        SDVariable normed = standardize(x, x.numel() / x.dim(-1), eps);
+        SDVariable y = Standardize.affine(sd, normed, 2, x.dim(-1), gamma, beta);
+        return x.withVar(x.rank() == 2 ? y : sd.reshape(y, x.shape()));
     }
 
-    /** (x - mean) * rsqrt(mean((x - mean)^2) + eps) along one axis: biased variance, as PyTorch. */
-    private SDVariable standardize(SDVariable x, int axis, double eps) {
-        SDVariable d = x.sub(x.mean(true, axis));
-        SDVariable var = d.mul(d).mean(true, axis);
-        return d.mul(sd.math.rsqrt(var.add(eps)));
+    /**
+     * x viewed as [rows, -1] with each row standardised, (x - mean) * rsqrt(mean((x - mean)^2) + eps): biased
+     * variance, as PyTorch. Normally one batchnorm with a closed-form backward (see {@link Standardize}).
+     */
+    private SDVariable standardize(Tensor x, long rows, double eps) {
+        long cols = x.numel() / rows;
+        SDVariable flat = x.rank() == 2 && x.dim(0) == rows ? x.var() : sd.reshape(x.var(), rows, cols);
+        return Standardize.rows(sd, flat, rows, cols, eps);
     }
 
     /** SiLU (swish): x * sigmoid(x). */

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public final class SameDiffPatches {
     private static final boolean INSTALLED = install();
+    private static final boolean NORM_INSTALLED = installNorm();
 
     private SameDiffPatches() {
     }
@@ -22,6 +23,24 @@ public final class SameDiffPatches {
     /** True when the cheaper frozen-weight gradients are active. */
     public static boolean installed() {
         return INSTALLED;
+    }
+
+    /**
+     * True when batchnorm's gradient is {@link StandardizeBatchNorm}'s, so that {@link Standardize} may use its
+     * fused form; false with {@code -Dadi4j.stockNorm=true}.
+     */
+    public static boolean normInstalled() {
+        return NORM_INSTALLED;
+    }
+
+    private static boolean installNorm() {
+        if (Boolean.getBoolean("adi4j.stockNorm")) return false;
+        try {
+            register("batchnorm", StandardizeBatchNorm.class);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean install() {
