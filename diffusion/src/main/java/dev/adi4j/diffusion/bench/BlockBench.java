@@ -66,35 +66,55 @@ public final class BlockBench {
 
     /** R1: ResnetBlock2D 320 -> 320 with a 1280-wide time embedding; x [1, 320, size, size] is trainable. */
     public static Block r1(int size) {
+        return r1(size, true);
+    }
+
+    private static Block r1(int size, boolean trainable) {
         NetGraph g = NetGraph.create();
         Scope scope = Scope.root(g.sameDiff(), new RandomParameters(SEED, 0.02, false), "resnet");
-        Tensor x = g.input("x", true, 1, CHANNELS, size, size);
+        Tensor x = g.input("x", trainable, 1, CHANNELS, size, size);
         Tensor temb = g.input("temb", false, 1, TEMB);
         Tensor out = new ResnetBlock2D(scope, CHANNELS, CHANNELS, TEMB, 32, 1e-5, 1.0).forward(x, temb);
         Map<String, INDArray> values = new LinkedHashMap<>();
         values.put("x", Nd4j.randn(DataType.FLOAT, x.shape()));
         values.put("temb", Nd4j.randn(DataType.FLOAT, temb.shape()));
-        return finish("R1", g, out, values, List.of("x"));
+        return finish("R1", g, out, values, trainable ? List.of("x") : List.of());
     }
 
     /** A1: the attention pair of a 320-wide, 5x64-head transformer block; x and ctx are trainable. */
     public static Block a1(int tokens) {
-        return sequenceBlock("A1", tokens, (scope, x, ctx) ->
+        return a1(tokens, true);
+    }
+
+    private static Block a1(int tokens, boolean trainable) {
+        return sequenceBlock("A1", tokens, trainable, (scope, x, ctx) ->
                 new AttentionPair(scope, CHANNELS, HEADS, DIM_HEAD, CONTEXT_DIM).forward(x, ctx));
     }
 
     /** T1: the full BasicTransformerBlock (A1 plus LayerNorm -> GEGLU feed-forward + residual). */
     public static Block t1(int tokens) {
-        return sequenceBlock("T1", tokens, (scope, x, ctx) ->
+        return t1(tokens, true);
+    }
+
+    private static Block t1(int tokens, boolean trainable) {
+        return sequenceBlock("T1", tokens, trainable, (scope, x, ctx) ->
                 new BasicTransformerBlock(scope, CHANNELS, HEADS, DIM_HEAD, CONTEXT_DIM).forward(x, ctx));
     }
 
-    /** The named workload (R1, A1 or T1) at the given size / token count. */
+    /** The named workload (R1, A1 or T1) at the given size / token count, with trainable inputs. */
     public static Block build(String workload, int size, int tokens) {
+        return build(workload, size, tokens, true);
+    }
+
+    /**
+     * @param trainable false builds a forward-only graph (no trainable inputs), as generation uses: the op layer
+     *                  may build such graphs differently (e.g. normalisation, see nn.Standardize)
+     */
+    public static Block build(String workload, int size, int tokens, boolean trainable) {
         return switch (workload) {
-            case "R1" -> r1(size);
-            case "A1" -> a1(tokens);
-            case "T1" -> t1(tokens);
+            case "R1" -> r1(size, trainable);
+            case "A1" -> a1(tokens, trainable);
+            case "T1" -> t1(tokens, trainable);
             default -> throw new IllegalArgumentException("unknown block workload '" + workload
                     + "', expected one of " + WORKLOADS);
         };
@@ -109,10 +129,12 @@ public final class BlockBench {
         List<Timing.Result> results = new ArrayList<>();
         for (String w : workloads) {
             log.accept("building " + w + " (" + (w.equals("R1") ? "size " + size : tokens + " tokens") + ") ...");
-            Block block = build(w, size, tokens);
+            Block forwardOnly = build(w, size, tokens, false);
             log.accept(w + " forward ...");
-            results.add(Timing.measure(w + " forward", warmup, runs, block::forward));
+            results.add(Timing.measure(w + " forward", warmup, runs, forwardOnly::forward));
             log.accept(results.get(results.size() - 1).row());
+            forwardOnly = null;
+            Block block = build(w, size, tokens, true);
             log.accept(w + " forward+backward ...");
             results.add(Timing.measure(w + " forward+backward", warmup, runs, block::forwardBackward));
             log.accept(results.get(results.size() - 1).row());
@@ -132,16 +154,16 @@ public final class BlockBench {
         Tensor forward(Scope scope, Tensor x, Tensor ctx);
     }
 
-    private static Block sequenceBlock(String name, int tokens, SequenceModule module) {
+    private static Block sequenceBlock(String name, int tokens, boolean trainable, SequenceModule module) {
         NetGraph g = NetGraph.create();
         Scope scope = Scope.root(g.sameDiff(), new RandomParameters(SEED, 0.02, false), "block");
-        Tensor x = g.input("x", true, 1, tokens, CHANNELS);
-        Tensor ctx = g.input("ctx", true, 1, CONTEXT_LEN, CONTEXT_DIM);
+        Tensor x = g.input("x", trainable, 1, tokens, CHANNELS);
+        Tensor ctx = g.input("ctx", trainable, 1, CONTEXT_LEN, CONTEXT_DIM);
         Tensor out = module.forward(scope, x, ctx);
         Map<String, INDArray> values = new LinkedHashMap<>();
         values.put("x", Nd4j.randn(DataType.FLOAT, x.shape()));
         values.put("ctx", Nd4j.randn(DataType.FLOAT, ctx.shape()));
-        return finish(name, g, out, values, List.of("x", "ctx"));
+        return finish(name, g, out, values, trainable ? List.of("x", "ctx") : List.of());
     }
 
     private static Block finish(String name, NetGraph g, Tensor out, Map<String, INDArray> values, List<String> wrt) {

@@ -95,6 +95,26 @@ class StandardizeTest {
         }
     }
 
+    /** Forward-only graphs (no trainable input) keep the composed form, which is faster there. */
+    @org.junit.jupiter.api.Test
+    void forwardOnlyGraphsUseTheComposedForm() {
+        NetGraph g = NetGraph.create();
+        Tensor x = g.input("x", false, 2, 8, 5, 6);
+        Ops ops = new Ops(g.sameDiff());
+        SDVariable gamma = g.sameDiff().constant("gamma", org.nd4j.linalg.factory.Nd4j.ones(8));
+        SDVariable beta = g.sameDiff().constant("beta", org.nd4j.linalg.factory.Nd4j.zeros(8));
+        g.name(ops.groupNorm(x, 4, gamma, beta, EPS), "y");
+        Set<String> opNames = opNames(g.sameDiff());
+        assertFalse(opNames.contains("batchnorm"), opNames.toString());
+        INDArray in = input(3, 2, 8, 5, 6);
+        INDArray y = g.run(java.util.Map.of("x", in), "y").get("y");
+        INDArray rows = in.reshape(8, 60);
+        INDArray centred = rows.subColumnVector(rows.mean(1));
+        INDArray expected = centred.divColumnVector(
+                org.nd4j.linalg.ops.transforms.Transforms.sqrt(centred.mul(centred).mean(1).add(EPS))).reshape(2, 8, 5, 6);
+        assertClose(expected, y, 1e-5, "forward-only y");
+    }
+
     /** Input with per-row offsets and scales far from 0 and 1, so a wrong mean or variance path shows. */
     private static INDArray input(long seed, long... shape) {
         Nd4j.getRandom().setSeed(seed);
