@@ -87,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (model) {
             UNetConfig config = Configs.read(shared.resolve("fixtures/manifests/sd21-unet-config.json"), UNetConfig.class);
-            for (Timing.Result r : UNetBench.run("sd21", config, new int[]{32, 64}, List.of("fwd", "grad"), warmup, runs,
+            for (Timing.Result r : UNetBench.run("sd21", config, new int[]{32, 64}, 1, List.of("fwd", "grad"), warmup, runs,
                     System.err::println)) {
                 rows.add(new BenchTable.Row(r, null));
             }

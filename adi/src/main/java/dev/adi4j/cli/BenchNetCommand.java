@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * and medians, and reports peak memory. A benchmark, never a test.
  */
 @Command(name = "bench-net", mixinStandardHelpOptions = true,
-        description = "Benchmark the UNet: forward, and forward+backward w.r.t. the layer-wise contexts (batch 1, random weights).")
+        description = "Benchmark the UNet: forward, and forward+backward w.r.t. the layer-wise contexts (random weights; --batch samples per pass).")
 public final class BenchNetCommand implements Callable<Integer> {
     @Option(names = "--config", split = ",", defaultValue = "tiny",
             description = "UNet config.json files, or 'tiny' / 'sd21' for the shared fixtures' configs (default: ${DEFAULT-VALUE})")
@@ -33,6 +33,9 @@ public final class BenchNetCommand implements Callable<Integer> {
 
     @Option(names = "--mode", split = ",", defaultValue = "fwd,grad", description = "fwd, grad and/or sampler (the samplers' own time per step, SD 2.1 schedule) (default: ${DEFAULT-VALUE})")
     List<String> modes;
+
+    @Option(names = "--batch", defaultValue = "1", description = "samples per UNet pass (default: ${DEFAULT-VALUE})")
+    int batch;
 
     @Option(names = "--warmup", defaultValue = "2") int warmup;
     @Option(names = "--runs", defaultValue = "5") int runs;
@@ -69,7 +72,7 @@ public final class BenchNetCommand implements Callable<Integer> {
                 default -> Path.of(c);
             };
             UNetConfig config = Configs.read(file, UNetConfig.class);
-            all.addAll(UNetBench.run(c, config, latents, modes, warmup, runs, System.err::println));
+            all.addAll(UNetBench.run(c, config, latents, batch, modes, warmup, runs, System.err::println));
         }
         System.out.println(Timing.Result.header());
         all.forEach(r -> System.out.println(r.row()));

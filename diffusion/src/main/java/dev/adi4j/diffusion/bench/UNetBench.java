@@ -21,9 +21,10 @@ public final class UNetBench {
 
     /**
      * @param label  config name shown in the table (e.g. "tiny", "sd21")
+     * @param batch  samples per pass (ADI's three samples of a step could share one pass)
      * @param modes  "fwd" and/or "grad"
      */
-    public static List<Timing.Result> run(String label, UNetConfig config, int[] latents, List<String> modes,
+    public static List<Timing.Result> run(String label, UNetConfig config, int[] latents, int batch, List<String> modes,
                                           int warmup, int runs, Consumer<String> log) {
         List<Timing.Result> results = new ArrayList<>();
         for (int size : latents) {
@@ -32,22 +33,22 @@ public final class UNetBench {
             log.accept("initialising " + label + " UNet with random weights ...");
             try (UNet unet = new UNet(config, new RandomParameters(42, 0.02, false), null)) {
                 int layers = unet.crossAttentionLayers();
-                INDArray sample = Nd4j.randn(DataType.FLOAT, 1, config.inChannels(), size, size);
-                INDArray t = Nd4j.createFromArray(new float[]{500f});
-                INDArray target = Nd4j.randn(DataType.FLOAT, 1, config.outChannels(), size, size);
+                INDArray sample = Nd4j.randn(DataType.FLOAT, batch, config.inChannels(), size, size);
+                INDArray t = Nd4j.valueArrayOf(new long[]{batch}, 500f);
+                INDArray target = Nd4j.randn(DataType.FLOAT, batch, config.outChannels(), size, size);
                 List<INDArray> contexts = new ArrayList<>();
                 for (int k = 0; k < layers; k++) {
-                    contexts.add(Nd4j.randn(DataType.FLOAT, 1, 77, config.crossAttentionDim()));
+                    contexts.add(Nd4j.randn(DataType.FLOAT, batch, 77, config.crossAttentionDim()));
                 }
                 if (modes.contains("fwd")) {
                     log.accept(label + " forward " + size + "x" + size + " ...");
-                    results.add(Timing.measure(label + " U" + size + " forward", warmup, runs,
+                    results.add(Timing.measure(label + " U" + size + (batch > 1 ? " batch " + batch : "") + " forward", warmup, runs,
                             () -> unet.forward(sample, t, contexts.get(0))));
                     log.accept(results.get(results.size() - 1).row());
                 }
                 if (modes.contains("grad")) {
                     log.accept(label + " forward+backward (" + layers + " contexts) " + size + "x" + size + " ...");
-                    results.add(Timing.measure(label + " G" + size + " fwd+bwd " + layers + " ctx", warmup, runs,
+                    results.add(Timing.measure(label + " G" + size + (batch > 1 ? " batch " + batch : "") + " fwd+bwd " + layers + " ctx", warmup, runs,
                             () -> unet.lossGradients(sample, t, contexts, target, false)));
                     log.accept(results.get(results.size() - 1).row());
                 }
