@@ -109,6 +109,11 @@ final class CheckpointedGradients {
                 List.of(contextGradients), wrtSample ? gradients.get(sample) : null);
     }
 
+    /** Drops the stage graphs (their weights stay with the parameter source). */
+    void clear() {
+        graphs.clear();
+    }
+
     private static void accumulate(Map<INDArray, INDArray> gradients, INDArray value, INDArray gradient) {
         INDArray previous = gradients.get(value);
         gradients.put(value, previous == null ? gradient : previous.addi(gradient));

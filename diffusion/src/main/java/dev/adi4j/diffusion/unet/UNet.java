@@ -201,6 +201,7 @@ public final class UNet implements AutoCloseable {
     @Override
     public void close() throws Exception {
         graphs.clear();
+        checkpointed.clear();
         if (resources != null) resources.close();
     }
 }
