@@ -2,6 +2,7 @@ package dev.adi4j.diffusion.unet;
 
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.diffusion.nn.NetGraph;
+import dev.adi4j.diffusion.nn.Ops;
 import dev.adi4j.diffusion.nn.ParameterSource;
 import dev.adi4j.diffusion.nn.Scope;
 import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
@@ -49,29 +50,29 @@ final class CheckpointedGradients {
     private record StageGraph(NetGraph graph, List<String> contextInputs, boolean last) {
     }
 
-    /** What one stage received and produced in the forward pass: the checkpoint its backward restarts from. */
+    /** What one stage received in the forward pass: the checkpoint its backward restarts from. */
     private record Call(int stage, UNetGraphSpec spec, INDArray hidden, INDArray skip, long[] resizeTo,
-                        int firstContext, INDArray output) {
+                        int firstContext) {
     }
 
     UNet.LossGradients lossGradients(UNetGraphSpec spec, INDArray sample, INDArray timesteps, List<INDArray> contexts,
                                      INDArray target, boolean wrtSample) {
         List<UNetStage> stages = plan().stages();
         List<Call> calls = new ArrayList<>();
+        List<INDArray> outputs = new ArrayList<>();
         Map<String, INDArray> lastResult = new HashMap<>();
         StageWalk.run(stages, sample, plan().downsampling(), new StageWalk.Executor<INDArray>() {
             @Override
             public INDArray apply(int index, UNetStage stage, INDArray hidden, INDArray skip, long[] resizeTo,
                                   int first) {
-                Call call = new Call(index, spec, hidden, skip, resizeTo, first, null);
+                Call call = new Call(index, spec, hidden, skip, resizeTo, first);
+                calls.add(call);
                 if (index == stages.size() - 1) {
-                    Map<String, INDArray> r = gradients(call, timesteps, contexts, target, List.of(HIDDEN), "output", "loss");
-                    lastResult.putAll(r);
-                    calls.add(call);
-                    return r.get("output");
+                    lastResult.putAll(gradients(call, timesteps, contexts, target, List.of(HIDDEN), "output", "loss"));
+                    return lastResult.get("output");
                 }
                 INDArray out = graph(call).graph().run(inputs(call, timesteps, contexts), "output").get("output");
-                calls.add(new Call(index, spec, hidden, skip, resizeTo, first, out));
+                outputs.add(out);
                 return out;
             }
 
@@ -87,7 +88,7 @@ final class CheckpointedGradients {
         accumulate(gradients, lastCall.hidden(), lastResult.get("grad:" + HIDDEN));
         for (int i = calls.size() - 2; i >= 0; i--) {
             Call call = calls.get(i);
-            INDArray upstream = gradients.remove(call.output());
+            INDArray upstream = gradients.remove(outputs.get(i));
             if (upstream == null) throw new IllegalStateException("no gradient reached stage " + stages.get(i).name());
             boolean hiddenTrainable = i > 0 || wrtSample;
             StageGraph sg = graph(call);
@@ -180,7 +181,7 @@ final class CheckpointedGradients {
                 : s.layerWise() ? Contexts.layerWise(contextTensors) : Contexts.shared(contextTensors.get(0));
         Tensor out = stage.body().apply(new UNetStage.Input(hidden, skip, call.resizeTo(), temb, contexts));
         g.name(out, "output");
-        var ops = Scope.root(g.sameDiff(), params, "").ops();
+        Ops ops = new Ops(g.sameDiff());
         Tensor loss = last
                 ? ops.mseLoss(out, g.input(TARGET, false, out.shape()))
                 : ops.innerProduct(out, g.input(UPSTREAM, false, out.shape()));
