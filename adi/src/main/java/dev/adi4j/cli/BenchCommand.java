@@ -3,9 +3,9 @@ package dev.adi4j.cli;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.io.AtomicWrite;
-import dev.adi4j.diffusion.bench.BlockBench;
-import dev.adi4j.diffusion.bench.Timing;
-import dev.adi4j.diffusion.bench.UNetBench;
+import dev.adi4j.harness.bench.BlockBench;
+import dev.adi4j.harness.bench.Timing;
+import dev.adi4j.harness.bench.UNetBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean blocks = suite.equals("blocks") || suite.equals("all");
         boolean model = suite.equals("model") || suite.equals("all");
         boolean adi = suite.equals("adi") || suite.equals("all");
-        System.err.println("ND4J natives: " + dev.adi4j.diffusion.bench.NativesInfo.describe());
+        System.err.println("ND4J natives: " + dev.adi4j.harness.bench.NativesInfo.describe());
         List<String> footer = new ArrayList<>();
         List<BenchTable.Row> rows = new ArrayList<>();
         int threads = BlockBench.threads();
@@ -94,12 +94,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (adi) {
             Path m = shared.resolve("fixtures/manifests");
-            rows.add(new BenchTable.Row(dev.adi4j.diffusion.bench.AdiStepBench.run(
+            rows.add(new BenchTable.Row(dev.adi4j.harness.bench.AdiStepBench.run(
                     Configs.read(m.resolve("sd21-unet-config.json"), UNetConfig.class),
                     Configs.read(m.resolve("sd21-text-encoder-config.json"), dev.adi4j.core.config.ClipTextConfig.class),
                     adiLatent, warmup, runs, System.err::println), null));
         }
-        footer.add("ND4J natives: " + dev.adi4j.diffusion.bench.NativesInfo.describe());
+        footer.add("ND4J natives: " + dev.adi4j.harness.bench.NativesInfo.describe());
         footer.add(String.format("adi4j: %d ND4J threads, %d warm-up + %d runs, median; %s; peak RSS = the JVM's VmHWM "
                         + "reset (clear_refs 5) before each row's warm-up, so it includes the JVM and whatever was already "
                         + "resident (the block's weights, earlier garbage).", threads, warmup, runs, allocator()));

@@ -4,11 +4,11 @@ import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.ClipTextConfig;
 import dev.adi4j.core.config.SchedulerConfig;
 import dev.adi4j.core.config.UNetConfig;
-import dev.adi4j.diffusion.bench.SamplerBench;
+import dev.adi4j.harness.bench.SamplerBench;
 import dev.adi4j.core.config.VaeConfig;
-import dev.adi4j.diffusion.bench.MemoryBudgetBench;
-import dev.adi4j.diffusion.bench.Timing;
-import dev.adi4j.diffusion.bench.UNetBench;
+import dev.adi4j.harness.bench.MemoryBudgetBench;
+import dev.adi4j.harness.bench.Timing;
+import dev.adi4j.harness.bench.UNetBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,7 +58,7 @@ public final class BenchNetCommand implements Callable<Integer> {
                     System.out::println);
             return 0;
         }
-        System.err.println("ND4J natives: " + dev.adi4j.diffusion.bench.NativesInfo.describe());
+        System.err.println("ND4J natives: " + dev.adi4j.harness.bench.NativesInfo.describe());
         List<Timing.Result> all = new ArrayList<>();
         if (modes.contains("sampler")) {
             SchedulerConfig sched = Configs.read(shared.resolve("fixtures/tiny-sd/scheduler/scheduler_config.json"),

@@ -1,7 +1,7 @@
 package dev.adi4j.cli;
 
-import dev.adi4j.diffusion.golden.CaseResult;
-import dev.adi4j.diffusion.golden.GoldenRunner;
+import dev.adi4j.harness.golden.CaseResult;
+import dev.adi4j.harness.golden.GoldenRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

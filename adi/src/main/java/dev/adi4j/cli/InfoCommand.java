@@ -1,6 +1,6 @@
 package dev.adi4j.cli;
 
-import dev.adi4j.diffusion.bench.NativesInfo;
+import dev.adi4j.harness.bench.NativesInfo;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;

@@ -1,5 +1,7 @@
 package dev.adi4j.cli;
 
+import dev.adi4j.testsupport.Captured;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +17,7 @@ class BenchCommandTest {
     Path tmp;
 
     private static String[] captured(String... args) {
-        GoldenCommandTest.Run r = GoldenCommandTest.run(args);
+        Captured r = GoldenCommandTest.run(args);
         return new String[]{Integer.toString(r.code()), r.out(), r.err()};
     }
 

@@ -1,6 +1,6 @@
 package dev.adi4j.cli;
 
-import dev.adi4j.diffusion.bench.Timing;
+import dev.adi4j.harness.bench.Timing;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

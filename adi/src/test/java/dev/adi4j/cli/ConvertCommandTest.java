@@ -1,5 +1,7 @@
 package dev.adi4j.cli;
 
+import dev.adi4j.testsupport.Captured;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +20,17 @@ class ConvertCommandTest {
     void convertsADiffusersFolderAndVerifiesIt() throws Exception {
         Path tiny = GoldenCommandTest.FIXTURES.resolve("tiny-sd");
         Path out = dir.resolve("model");
-        GoldenCommandTest.Run r = GoldenCommandTest.run("convert", "--from", tiny.toString(), "--to", out.toString(),
+        Captured r = GoldenCommandTest.run("convert", "--from", tiny.toString(), "--to", out.toString(),
                 "--dtype", "bf16");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("tensor 1 of "), r.err());
         assertTrue(r.out().contains("OK"), r.out());
-        GoldenCommandTest.Run again = GoldenCommandTest.run("convert", "--from", tiny.toString(), "--to", out.toString());
+        Captured again = GoldenCommandTest.run("convert", "--from", tiny.toString(), "--to", out.toString());
         assertEquals(1, again.code());
         assertTrue(again.err().contains("--force"), again.err());
 
         Files.delete(out.resolve("unet/config.json"));
-        GoldenCommandTest.Run verify = GoldenCommandTest.run("convert", "--verify", out.toString());
+        Captured verify = GoldenCommandTest.run("convert", "--verify", out.toString());
         assertEquals(1, verify.code(), verify.out());
         assertTrue(verify.out().contains("unet/config.json"), verify.out());
     }
@@ -36,7 +38,7 @@ class ConvertCommandTest {
     @Test
     void refusesPickles() throws Exception {
         Path ckpt = Files.write(dir.resolve("v2-1_768-ema-pruned.ckpt"), new byte[]{1});
-        GoldenCommandTest.Run r = GoldenCommandTest.run("convert", "--from", ckpt.toString(), "--to", dir.resolve("m").toString());
+        Captured r = GoldenCommandTest.run("convert", "--from", ckpt.toString(), "--to", dir.resolve("m").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("v2-1_768-ema-pruned.ckpt") && r.err().contains(".safetensors"), r.err());
         assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());

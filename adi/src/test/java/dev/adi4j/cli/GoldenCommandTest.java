@@ -1,5 +1,7 @@
 package dev.adi4j.cli;
 
+import dev.adi4j.testsupport.Shared;
+import dev.adi4j.testsupport.Captured;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,29 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GoldenCommandTest {
-    static final Path FIXTURES = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures")
+    static final Path FIXTURES = Shared.root().resolve("fixtures")
             .toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Captured run(String... args) {
+        return Captured.run(() -> Main.run(args));
     }
 
     /** An index in a folder of its own whose case paths point back into the shared fixtures (relative paths). */
@@ -55,7 +42,7 @@ class GoldenCommandTest {
 
     @Test
     void anyIndexInTheFormatRunsAndPasses() throws Exception {
-        Run r = run("golden", index(unetCase("odd", 1e-4)).toString());
+        Captured r = run("golden", index(unetCase("odd", 1e-4)).toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("odd/output") && r.out().contains("PASS"), r.out());
         assertTrue(r.out().contains("1 passed, 0 failed"), r.out());
@@ -64,14 +51,14 @@ class GoldenCommandTest {
     @Test
     void anOutputOutsideItsToleranceFailsWithExitOne() throws Exception {
         // float32 cannot reproduce the float reference to 1e-12: this case must fail
-        Run r = run("golden", index(unetCase("strict", 1e-12)).toString());
+        Captured r = run("golden", index(unetCase("strict", 1e-12)).toString());
         assertEquals(1, r.code());
         assertTrue(r.out().contains("strict/output") && r.out().contains("FAIL"), r.out());
     }
 
     @Test
     void unknownKindIsAFailNotACrash() throws Exception {
-        Run r = run("golden", index("{\"name\": \"x\", \"kind\": \"teleport\", \"file\": \"nothing\"}, " + unetCase("ok", 1e-4)).toString());
+        Captured r = run("golden", index("{\"name\": \"x\", \"kind\": \"teleport\", \"file\": \"nothing\"}, " + unetCase("ok", 1e-4)).toString());
         assertEquals(1, r.code());
         assertTrue(r.out().contains("unknown kind 'teleport'"), r.out());
         assertTrue(r.out().contains("1 passed, 1 failed"), r.out());
@@ -79,7 +66,7 @@ class GoldenCommandTest {
 
     @Test
     void missingCaseFileIsAFailNamingTheFile() throws Exception {
-        Run r = run("golden", index(unetCase("gone", 1e-4).replace("unet_forward_odd", "no_such_file")).toString());
+        Captured r = run("golden", index(unetCase("gone", 1e-4).replace("unet_forward_odd", "no_such_file")).toString());
         assertEquals(1, r.code());
         assertTrue(r.out().contains("no_such_file"), r.out());
     }
@@ -88,7 +75,7 @@ class GoldenCommandTest {
     void malformedIndexIsOneClearError() throws Exception {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"format\": \"something-else\", \"cases\": []}");
-        Run r = run("golden", bad.toString());
+        Captured r = run("golden", bad.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.json") && r.err().contains("format"), r.err());
     }

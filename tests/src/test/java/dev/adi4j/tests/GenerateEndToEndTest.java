@@ -1,5 +1,8 @@
 package dev.adi4j.tests;
 
+import dev.adi4j.testsupport.Captured;
+
+import dev.adi4j.testsupport.Shared;
 import dev.adi4j.cli.Main;
 import dev.adi4j.core.image.PngText;
 import dev.adi4j.diffusion.pipeline.Identifiers;
@@ -24,30 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code adi generate} end to end on the tiny SD 2.1 fixture model: PNG files, their metadata, overwrite rules. */
 class GenerateEndToEndTest {
-    static final Path TINY = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures/tiny-sd");
+    static final Path TINY = Shared.root().resolve("fixtures/tiny-sd");
 
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
+
+    static Captured adi(String... args) {
+        return Captured.run(() -> Main.run(args));
     }
 
-    static Run adi(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private Run generate(Path out, String... extra) {
+    private Captured generate(Path out, String... extra) {
         String[] base = {"generate", "--model", TINY.toString(), "--prompt", "a photo of a panda doing a handstand",
                 "--negative-prompt", "blurry", "--steps", "2", "--size", "64x48", "--seed", "7", "--num-images", "2",
                 "--sampler", "dpmpp2m", "--out", out.toString()};
@@ -60,7 +50,7 @@ class GenerateEndToEndTest {
     @Test
     void writesSeededPngsWithParametersAndAGrid() throws Exception {
         Path out = dir.resolve("out");
-        Run r = generate(out);
+        Captured r = generate(out);
         assertEquals(0, r.code(), r.err());
         Path first = out.resolve("image-7.png");
         Path second = out.resolve("image-8.png");
@@ -78,7 +68,7 @@ class GenerateEndToEndTest {
         assertTrue(r.err().contains("step 2/2") && r.err().contains("steps/s"), r.err());
 
         // refuses to overwrite, then --force reproduces the same pixels from the same seeds
-        Run again = generate(out);
+        Captured again = generate(out);
         assertEquals(1, again.code());
         assertTrue(again.err().contains("refusing to overwrite") && again.err().contains("--force"), again.err());
         int[] before = pixels(first);
@@ -105,14 +95,14 @@ class GenerateEndToEndTest {
 
     @Test
     void missingOrPartialModelFolderIsOneClearError() throws Exception {
-        Run r = adi("generate", "--model", dir.resolve("nothing").toString(), "--prompt", "x", "--out", dir.toString());
+        Captured r = adi("generate", "--model", dir.resolve("nothing").toString(), "--prompt", "x", "--out", dir.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("nothing") && r.err().lines().count() == 1, r.err());
 
         Path partial = dir.resolve("partial");
         Files.createDirectories(partial);
         Files.copy(TINY.resolve("model_index.json"), partial.resolve("model_index.json"));
-        Run p = adi("generate", "--model", partial.toString(), "--prompt", "x", "--out", dir.toString());
+        Captured p = adi("generate", "--model", partial.toString(), "--prompt", "x", "--out", dir.toString());
         assertEquals(1, p.code());
         assertTrue(p.err().contains("partial") && p.err().lines().count() == 1, p.err());
     }

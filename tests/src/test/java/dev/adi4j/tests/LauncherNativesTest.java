@@ -1,5 +1,6 @@
 package dev.adi4j.tests;
 
+import dev.adi4j.testsupport.Shared;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * under each oneDNN build the CPU supports.
  */
 class LauncherNativesTest {
-    private static final Path SHARED = Path.of(System.getProperty("adi4j.shared", "../shared")).toAbsolutePath().normalize();
+    private static final Path SHARED = Shared.root().toAbsolutePath().normalize();
     private static final Set<String> CASES = Set.of("unet_grad", "vae_decode", "layerwise_unet_grad");
 
     private static String run(Map<String, String> env, String... args) throws IOException, InterruptedException {

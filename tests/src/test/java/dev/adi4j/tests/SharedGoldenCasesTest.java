@@ -1,8 +1,9 @@
 package dev.adi4j.tests;
 
-import dev.adi4j.diffusion.golden.CaseResult;
-import dev.adi4j.diffusion.golden.GoldenIndex;
-import dev.adi4j.diffusion.golden.GoldenRunner;
+import dev.adi4j.testsupport.Shared;
+import dev.adi4j.harness.golden.CaseResult;
+import dev.adi4j.harness.golden.GoldenIndex;
+import dev.adi4j.harness.golden.GoldenRunner;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * passing only when every listed output is within the case's tolerance.
  */
 class SharedGoldenCasesTest {
-    static final Path INDEX = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures/cases.json");
+    static final Path INDEX = Shared.root().resolve("fixtures/cases.json");
 
     @TestFactory
     Stream<DynamicTest> everySharedCasePasses() {

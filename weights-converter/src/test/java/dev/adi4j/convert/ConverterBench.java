@@ -2,7 +2,6 @@ package dev.adi4j.convert;
 
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsWriter;
-import dev.adi4j.diffusion.bench.MemoryProbe;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +37,7 @@ public final class ConverterBench {
             Verifier.Report r = Verifier.verify(Path.of(args[1]));
             r.print(System.out);
             System.out.printf("verified in %.1f s, peak RSS %s%n", (System.nanoTime() - start) / 1e9,
-                    MemoryProbe.gib(MemoryProbe.peakRss()));
+                    gib(peakRssBytes()));
         } else {
             System.err.println("usage: ConverterBench generate FILE | convert FILE OUT | verify OUT");
             System.exit(2);
@@ -80,9 +79,19 @@ public final class ConverterBench {
         System.out.printf("converted %d tensors, %.2f GB in %.1f s (%.0f MB/s)%n", s.tensors(), s.bytes() / 1e9, sec,
                 s.bytes() / 1e6 / sec);
         System.out.printf("peak RSS (VmHWM) %s, peak heap (sum of pool peaks) %s, max heap %s%n",
-                MemoryProbe.gib(MemoryProbe.peakRss()), MemoryProbe.gib(peakHeap),
-                MemoryProbe.gib(Runtime.getRuntime().maxMemory()));
+                gib(peakRssBytes()), gib(peakHeap),
+                gib(Runtime.getRuntime().maxMemory()));
         System.out.printf("output size %.2f GB%n", Files.walk(out).filter(Files::isRegularFile)
                 .mapToLong(p -> p.toFile().length()).sum() / 1e9);
+    }
+
+    /** VmHWM of /proc/self/status (the converter sits below the harness, whose MemoryProbe it cannot use). */
+    private static long peakRssBytes() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(-1);
+    }
+
+    private static String gib(long bytes) {
+        return bytes < 0 ? "n/a" : String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,5 +1,6 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.testsupport.Shared;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,11 +18,7 @@ final class Fixtures {
     }
 
     static Path shared() {
-        Path p = Path.of(System.getProperty("adi4j.shared", "../shared"));
-        if (!Files.isDirectory(p.resolve("fixtures"))) {
-            fail("shared fixtures not found at " + p.toAbsolutePath() + " (set -Dadi4j.shared=/path/to/shared)");
-        }
-        return p;
+        return Shared.root();
     }
 
     static Path fixtures() { return shared().resolve("fixtures"); }

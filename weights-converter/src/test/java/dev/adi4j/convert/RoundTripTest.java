@@ -2,12 +2,6 @@ package dev.adi4j.convert;
 
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsReader;
-import dev.adi4j.diffusion.golden.CaseResult;
-import dev.adi4j.diffusion.golden.Compare;
-import dev.adi4j.diffusion.text.ClipTextEncoder;
-import dev.adi4j.diffusion.unet.UNet;
-import dev.adi4j.diffusion.unet.UNetGoldenCases;
-import dev.adi4j.diffusion.vae.VaeGoldenCases;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,23 +34,23 @@ class RoundTripTest {
                 Fixtures.tinySd().toString(), null, false), Converter.Progress.NONE);
     }
 
-    private static void assertAllPass(List<CaseResult> results) {
-        assertTrue(!results.isEmpty());
-        for (CaseResult r : results) assertTrue(r.pass(), r.line());
-    }
-
+    /**
+     * The converted UNet and VAE hold exactly tiny-sd's tensors (same names, shapes, values), so they reproduce
+     * every golden tiny-sd reproduces; the networks themselves are checked against the goldens elsewhere.
+     */
     @Test
-    void unetReproducesTheForwardGolden() throws Exception {
-        try (UNet unet = UNet.load(converted.resolve("unet"))) {
-            assertAllPass(UNetGoldenCases.forward("unet_forward_b2", Fixtures.golden("unet_forward_b2.safetensors"),
-                    unet, List.of("output"), 1e-4));
+    void unetAndVaeEqualTheDiffusersFilesExactly() {
+        for (String file : List.of("unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors")) {
+            try (SafetensorsReader expected = SafetensorsReader.open(Fixtures.tinySd().resolve(file));
+                 SafetensorsReader actual = SafetensorsReader.open(converted.resolve(file))) {
+                assertEquals(new java.util.TreeSet<>(expected.names()), new java.util.TreeSet<>(actual.names()), file);
+                for (String k : expected.names()) {
+                    assertArrayEquals(expected.info(k).shape(), actual.info(k).shape(), file + ": " + k);
+                    assertArrayEquals(expected.loadFloat(k).data().asFloat(), actual.loadFloat(k).data().asFloat(), 0f,
+                            file + ": " + k);
+                }
+            }
         }
-    }
-
-    @Test
-    void vaeReproducesTheDecodeGolden() {
-        assertAllPass(VaeGoldenCases.decode(Fixtures.golden("vae_decode.safetensors"), converted.resolve("vae"),
-                List.of("post_quant_conv", "image"), 1e-4));
     }
 
     @Test
@@ -73,22 +67,6 @@ class RoundTripTest {
                 INDArray a = actual.loadFloat(k);
                 assertArrayEquals(e.data().asFloat(), a.data().asFloat(), 0f, k);
             }
-        }
-    }
-
-    @Test
-    void textEncoderReproducesTheOpenClipPenultimateGolden() {
-        ClipTextEncoder encoder = ClipTextEncoder.load(converted.resolve("text_encoder"));
-        try (SafetensorsReader golden = SafetensorsReader.open(Fixtures.golden("text_forward_openclip.safetensors"))) {
-            INDArray stored = golden.loadFloat("input_ids");
-            int[][] ids = new int[(int) stored.size(0)][(int) stored.size(1)];
-            for (int b = 0; b < ids.length; b++) {
-                for (int t = 0; t < ids[b].length; t++) ids[b][t] = stored.getInt(b, t);
-            }
-            List<INDArray> states = encoder.hiddenStates(encoder.embed(ids, java.util.Map.of()));
-            CaseResult r = Compare.compare("text_forward_openclip", "penultimate", states.get(states.size() - 1),
-                    golden.loadFloat("penultimate"), 1e-4);
-            assertTrue(r.pass(), r.line());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.adi4j.core.model;
 
+import dev.adi4j.testsupport.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,10 +12,7 @@ final class Fixtures {
     }
 
     static Path shared() {
-        Path p = Path.of(System.getProperty("adi4j.shared", "../shared")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(p.resolve("fixtures")),
-                "shared fixtures not found at " + p + " (set -Dadi4j.shared=/path/to/shared)");
-        return p;
+        return Shared.root();
     }
 
     static Path tinySd() { return shared().resolve("fixtures/tiny-sd"); }

@@ -1,5 +1,6 @@
 package dev.adi4j.core.safetensors;
 
+import dev.adi4j.testsupport.Shared;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -78,11 +79,6 @@ final class RawSafetensors {
 
     /** The shared fixtures folder; fails loudly when absent instead of skipping. */
     static Path shared() {
-        Path p = Path.of(System.getProperty("adi4j.shared", "../shared"));
-        if (!Files.isDirectory(p.resolve("fixtures"))) {
-            throw new IllegalStateException("shared fixtures not found at " + p.toAbsolutePath()
-                    + " (set -Dadi4j.shared=/path/to/shared)");
-        }
-        return p;
+        return Shared.root();
     }
 }

@@ -1,5 +1,6 @@
 package dev.adi4j.core.tokenizer;
 
+import dev.adi4j.testsupport.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,12 +10,7 @@ final class SharedFixtures {
     }
 
     static Path shared() {
-        Path p = Path.of(System.getProperty("adi4j.shared", "../shared"));
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("shared fixtures folder not found: " + p.toAbsolutePath()
-                    + " (set -Dadi4j.shared=/path/to/shared)");
-        }
-        return p;
+        return Shared.root();
     }
 
     static Path hfTokenizerDir() { return shared().resolve("fixtures/tiny-sd/tokenizer"); }

@@ -1,5 +1,6 @@
 package dev.adi4j.core.tokenizer;
 
+import dev.adi4j.testsupport.Shared;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +15,7 @@ import java.util.List;
  */
 public final class TokenizerBench {
     public static void main(String[] args) throws Exception {
-        Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("adi4j.shared", "../shared"));
+        Path shared = (args.length > 0 ? Path.of(args[0]) : dev.adi4j.testsupport.Shared.root());
         List<String> prompts = new ArrayList<>();
         new ObjectMapper().readTree(shared.resolve("fixtures/tokenizer/tokenizer_golden.json").toFile())
                 .get("prompts").forEach(p -> prompts.add(p.get("text").asText()));

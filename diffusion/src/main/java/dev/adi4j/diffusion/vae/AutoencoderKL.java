@@ -123,14 +123,14 @@ public final class AutoencoderKL {
     }
 
     /** Encoder outputs by golden name: {@code encoder_output} (before quant_conv) and {@code moments}. */
-    synchronized Map<String, INDArray> encodeOutputs(INDArray image) {
+    public synchronized Map<String, INDArray> encodeOutputs(INDArray image) {
         checkInput("image", image, config.inChannels());
         EncodeGraph g = prepareEncode(image.shape());
         return run(Map.of(g.input(), image), Map.of("encoder_output", g.encoderOutput(), "moments", g.moments()));
     }
 
     /** Decoder outputs by golden name: {@code post_quant_conv} and {@code image}. */
-    synchronized Map<String, INDArray> decodeOutputs(INDArray latent) {
+    public synchronized Map<String, INDArray> decodeOutputs(INDArray latent) {
         checkInput("latent", latent, config.latentChannels());
         DecodeGraph g = prepareDecode(latent.shape());
         return run(Map.of(g.input(), latent), Map.of("post_quant_conv", g.postQuantConv(), "image", g.image()));

@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.text;
 
+import dev.adi4j.testsupport.Shared;
 import dev.adi4j.core.config.ClipTextConfig;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.diffusion.nn.RandomParameters;
@@ -20,7 +21,7 @@ public final class ClipTextBench {
     private static final int PLACEHOLDER = 49408;
 
     public static void main(String[] args) {
-        Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("adi4j.shared", "../shared"));
+        Path shared = (args.length > 0 ? Path.of(args[0]) : dev.adi4j.testsupport.Shared.root());
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         ClipTextConfig cfg = Configs.read(shared.resolve("fixtures/manifests/sd21-text-encoder-config.json"),
                 ClipTextConfig.class);

@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.unet;
 
+import dev.adi4j.testsupport.Shared;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,9 +25,9 @@ class CheckpointedGradientsTest {
 
     @BeforeAll
     static void load() {
-        assertTrue(Files.isDirectory(UNetGoldenTest.FIXTURES), "shared fixtures missing at " + UNetGoldenTest.FIXTURES);
-        checkpointed = UNet.load(UNetGoldenTest.FIXTURES.resolve("tiny-sd/unet")).gradientCheckpointing(true);
-        whole = UNet.load(UNetGoldenTest.FIXTURES.resolve("tiny-sd/unet")).gradientCheckpointing(false);
+        
+        checkpointed = UNet.load(Shared.tinySd().resolve("unet")).gradientCheckpointing(true);
+        whole = UNet.load(Shared.tinySd().resolve("unet")).gradientCheckpointing(false);
     }
 
     @AfterAll

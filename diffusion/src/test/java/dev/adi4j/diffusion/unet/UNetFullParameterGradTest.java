@@ -1,10 +1,10 @@
 package dev.adi4j.diffusion.unet;
 
+import dev.adi4j.testsupport.Shared;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.safetensors.SafetensorsReader;
-import dev.adi4j.diffusion.golden.CaseResult;
-import dev.adi4j.diffusion.golden.Compare;
+import dev.adi4j.testsupport.TensorAssert;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
@@ -17,14 +17,13 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Full-parameter training is possible: with trainable weights (SameDiff variables) the UNet's weight gradients
  * equal the reference's {@code grad_param.*} of the unet_grad golden.
  */
 class UNetFullParameterGradTest {
-    static final Path FIXTURES = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures");
+    static final Path FIXTURES = dev.adi4j.testsupport.Shared.fixtures();
 
     @Test
     void weightGradientsEqualTheReference() throws Exception {
@@ -47,10 +46,7 @@ class UNetFullParameterGradTest {
                     names.toArray(String[]::new), "loss");
             for (String name : names) {
                 INDArray grad = specs.get(name).layout().toReference(r.get("grad:" + name));
-                CaseResult c = Compare.compare("unet_grad", "grad_param." + name, grad,
-                        golden.loadFloat("grad_param." + name), 1e-3);
-                System.out.println(c.line());
-                assertTrue(c.pass(), c.line());
+                TensorAssert.assertClose("unet_grad grad_param." + name, golden.loadFloat("grad_param." + name), grad, 1e-3);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.unet;
 
+import dev.adi4j.testsupport.Shared;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.diffusion.nn.ParamSpec;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The full-size SD 2.1 UNet graph declares exactly the parameters of the diffusers manifest. */
 class UNetManifestTest {
-    static final Path MANIFESTS = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures/manifests");
+    static final Path MANIFESTS = Shared.root().resolve("fixtures/manifests");
 
     @Test
     void sd21UNetParametersEqualManifest() throws IOException {

@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.vae;
 
+import dev.adi4j.testsupport.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,11 +12,7 @@ final class VaeFixtures {
     }
 
     static Path shared() {
-        Path p = Path.of(System.getProperty("adi4j.shared", "../shared"));
-        if (!Files.isDirectory(p.resolve("fixtures"))) {
-            fail("shared fixtures not found at " + p.toAbsolutePath() + " (set -Dadi4j.shared=/path/to/shared)");
-        }
-        return p;
+        return Shared.root();
     }
 
     static Path fixtures() { return shared().resolve("fixtures"); }
