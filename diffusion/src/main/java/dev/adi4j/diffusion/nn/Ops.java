@@ -230,7 +230,7 @@ public final class Ops {
      * of float32; {@code -Dadi4j.attention.maxScoreElements}). SD 2.1's first level at 768x768 would otherwise
      * make 1.7 GB score tensors.
      */
-    private long maxScoreElements = Long.getLong("adi4j.attention.maxScoreElements", 1L << 26);
+    private long maxScoreElements = EngineOptions.current().attentionMaxScoreElements();
 
     /** Overrides the chunking threshold (tests use a tiny one to exercise the chunked path). */
     public void maxAttentionScoreElements(long elements) {

@@ -47,7 +47,7 @@ final class ReleasingMemoryMgr extends AbstractMemoryMgr {
         // nothing is cached
     }
 
-    private static final boolean ENABLED = enabled(System.getProperty("adi4j.sessionMemory"));
+    private static final boolean ENABLED = enabled(EngineOptions.current().sessionMemory());
 
     /**
      * {@code release} or {@code cache} when set; otherwise release exactly when jemalloc is the process's allocator

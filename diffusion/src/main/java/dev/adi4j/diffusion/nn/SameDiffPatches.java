@@ -34,7 +34,7 @@ public final class SameDiffPatches {
     }
 
     private static boolean installNorm() {
-        if (Boolean.getBoolean("adi4j.stockNorm")) return false;
+        if (EngineOptions.current().stockNorm()) return false;
         try {
             register("batchnorm", StandardizeBatchNorm.class);
             return true;
@@ -44,7 +44,7 @@ public final class SameDiffPatches {
     }
 
     private static boolean install() {
-        if (Boolean.getBoolean("adi4j.stockGradients")) return false;
+        if (EngineOptions.current().stockGradients()) return false;
         try {
             register("conv2d", FrozenWeightConv2D.class);
             register("matmul", FrozenWeightMatMul.class);

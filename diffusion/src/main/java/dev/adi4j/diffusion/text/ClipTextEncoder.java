@@ -3,6 +3,7 @@ package dev.adi4j.diffusion.text;
 import dev.adi4j.core.config.ClipTextConfig;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.AbstractParameterSource;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
@@ -225,7 +226,7 @@ public final class ClipTextEncoder {
     }
 
     /** Rows per text-encoder backward pass ({@code -Dadi4j.text.backwardRows}, default 4). */
-    private static final int BACKWARD_ROWS = Math.max(1, Integer.getInteger("adi4j.text.backwardRows", 4));
+    private static final int BACKWARD_ROWS = EngineOptions.current().textBackwardRows();
 
     /** [B, D]: per batch row, the sum of {@code grad} [B, L, D] over the positions holding {@code tokenId}. */
     public static INDArray sumAtToken(int[][] ids, int tokenId, INDArray grad) {

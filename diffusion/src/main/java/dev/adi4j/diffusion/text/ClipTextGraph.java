@@ -1,6 +1,7 @@
 package dev.adi4j.diffusion.text;
 
 import dev.adi4j.core.config.ClipTextConfig;
+import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.Ops;
 import dev.adi4j.diffusion.nn.ParameterSource;
@@ -25,7 +26,7 @@ final class ClipTextGraph {
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
     private static final String[] WRT = {INPUTS_EMBEDS};
     /** Cache of the backward's arrays (-Dadi4j.text.gradientCacheMB, default 1024): enough to recycle a 4-row pass. */
-    private static final long GRADIENT_CACHE_BYTES = Long.getLong("adi4j.text.gradientCacheMB", 1024) << 20;
+    private static final long GRADIENT_CACHE_BYTES = EngineOptions.current().textGradientCacheMB() << 20;
 
     private final NetGraph net;
     private final ClipTextModel model;

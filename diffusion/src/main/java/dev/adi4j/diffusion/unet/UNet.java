@@ -3,6 +3,7 @@ package dev.adi4j.diffusion.unet;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.ParameterSource;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
@@ -34,7 +35,7 @@ public final class UNet implements AutoCloseable {
     private final AutoCloseable resources;
     private final Map<UNetGraphSpec, NetGraph> graphs = new HashMap<>();
     private final CheckpointedGradients checkpointed;
-    private boolean checkpointing = Boolean.parseBoolean(System.getProperty("adi4j.unet.checkpointing", "true"));
+    private boolean checkpointing = EngineOptions.current().unetCheckpointing();
 
     public UNet(UNetConfig config, ParameterSource params, AutoCloseable resources) {
         this.config = config;

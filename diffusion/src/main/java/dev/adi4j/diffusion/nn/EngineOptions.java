@@ -1,0 +1,84 @@
+package dev.adi4j.diffusion.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The engine's switches, read once from system properties ({@code -Dadi4j.*}) so that every workaround can be
+ * turned off for a measurement without a rebuild. {@code adi info} prints them; docs/engine.md says what each
+ * workaround fixes and what was measured.
+ *
+ * @param unetCheckpointing        {@code adi4j.unet.checkpointing}: UNet gradients stage by stage (default true)
+ * @param stockNorm                {@code adi4j.stockNorm}: keep the composed GroupNorm/LayerNorm graph everywhere
+ * @param stockGradients           {@code adi4j.stockGradients}: SameDiff's own conv2d/matmul backward (weight
+ *                                 gradients included) instead of the frozen-weight ones
+ * @param textBackwardRows         {@code adi4j.text.backwardRows}: rows per text-encoder backward pass (default 4)
+ * @param textGradientCacheMB      {@code adi4j.text.gradientCacheMB}: cap of SameDiff's array cache in the
+ *                                 text encoder's backward (default 1024)
+ * @param attentionMaxScoreElements {@code adi4j.attention.maxScoreElements}: attention scores per query chunk
+ *                                 (default 2^26)
+ * @param sessionMemory            {@code adi4j.sessionMemory}: {@code release} or {@code cache}; unset = release
+ *                                 exactly when jemalloc is the allocator
+ */
+public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
+                            long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory) {
+
+    private static final class Holder {
+        static final EngineOptions CURRENT = from(System::getProperty);
+    }
+
+    /** The options of this process (system properties as they were at first use). */
+    public static EngineOptions current() {
+        return Holder.CURRENT;
+    }
+
+    /** Reads the options through {@code property} (a system-property lookup); a bad value names the property. */
+    public static EngineOptions from(UnaryOperator<String> property) {
+        String session = property.apply("adi4j.sessionMemory");
+        if (session != null && !session.equals("release") && !session.equals("cache")) {
+            throw new IllegalArgumentException("-Dadi4j.sessionMemory must be release or cache, got '" + session + "'");
+        }
+        return new EngineOptions(
+                bool(property, "adi4j.unet.checkpointing", true),
+                bool(property, "adi4j.stockNorm", false),
+                bool(property, "adi4j.stockGradients", false),
+                (int) positive(property, "adi4j.text.backwardRows", 4),
+                positive(property, "adi4j.text.gradientCacheMB", 1024),
+                positive(property, "adi4j.attention.maxScoreElements", 1L << 26),
+                session);
+    }
+
+    /** Property name -> effective value, for {@code adi info}. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("adi4j.unet.checkpointing", Boolean.toString(unetCheckpointing));
+        m.put("adi4j.stockNorm", Boolean.toString(stockNorm));
+        m.put("adi4j.stockGradients", Boolean.toString(stockGradients));
+        m.put("adi4j.text.backwardRows", Integer.toString(textBackwardRows));
+        m.put("adi4j.text.gradientCacheMB", Long.toString(textGradientCacheMB));
+        m.put("adi4j.attention.maxScoreElements", Long.toString(attentionMaxScoreElements));
+        m.put("adi4j.sessionMemory", sessionMemory == null ? "auto (release with jemalloc)" : sessionMemory);
+        return m;
+    }
+
+    private static boolean bool(UnaryOperator<String> property, String name, boolean dflt) {
+        String v = property.apply(name);
+        if (v == null) return dflt;
+        if (v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException("-D" + name + " must be true or false, got '" + v + "'");
+    }
+
+    private static long positive(UnaryOperator<String> property, String name, long dflt) {
+        String v = property.apply(name);
+        if (v == null) return dflt;
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n > 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + name + " must be a positive integer, got '" + v + "'");
+    }
+}
