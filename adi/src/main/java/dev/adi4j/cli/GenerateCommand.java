@@ -6,7 +6,7 @@ import dev.adi4j.core.image.Images;
 import dev.adi4j.core.image.PixelRange;
 import dev.adi4j.core.image.PngWriter;
 import dev.adi4j.diffusion.pipeline.GenerationRequest;
-import dev.adi4j.diffusion.pipeline.Identifiers;
+import dev.adi4j.diffusion.identifier.Identifiers;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;

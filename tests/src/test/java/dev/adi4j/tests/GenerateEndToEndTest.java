@@ -5,7 +5,7 @@ import dev.adi4j.testsupport.Captured;
 import dev.adi4j.testsupport.Shared;
 import dev.adi4j.cli.Main;
 import dev.adi4j.core.image.PngText;
-import dev.adi4j.diffusion.pipeline.Identifiers;
+import dev.adi4j.diffusion.identifier.Identifiers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;

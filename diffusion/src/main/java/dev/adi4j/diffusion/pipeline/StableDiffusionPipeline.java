@@ -4,6 +4,8 @@ import dev.adi4j.core.config.SchedulerConfig;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.core.tokenizer.ClipTokenizer;
 import dev.adi4j.core.tokenizer.Tokenizer;
+import dev.adi4j.diffusion.identifier.Identifiers;
+import dev.adi4j.diffusion.identifier.LayerWiseEncoder;
 import dev.adi4j.diffusion.scheduler.NoiseSource;
 import dev.adi4j.diffusion.scheduler.Sampler;
 import dev.adi4j.diffusion.scheduler.Samplers;
@@ -66,27 +68,14 @@ public final class StableDiffusionPipeline implements AutoCloseable {
      * layer-wise (one context per cross-attention layer).
      */
     public Conditioning encode(String prompt, Identifiers identifiers) {
-        List<Map.Entry<Integer, INDArray>> used = new ArrayList<>();
+        Map<Integer, INDArray> used = new java.util.HashMap<>();
         for (Map.Entry<String, INDArray> e : identifiers.vectors().entrySet()) {
-            if (prompt.contains(e.getKey())) used.add(Map.entry(tokenizer.addToken(e.getKey()), e.getValue()));
+            if (prompt.contains(e.getKey())) used.put(tokenizer.addToken(e.getKey()), e.getValue());
         }
-        int[][] ids = {tokenizer.encode(prompt)};
-        if (used.isEmpty()) return Conditioning.shared(textEncoder.encode(ids));
-        int layers = unet.crossAttentionLayers();
-        List<INDArray> contexts = new ArrayList<>();
-        for (int k = 0; k < layers; k++) {
-            Map<Integer, INDArray> overrides = new java.util.HashMap<>();
-            for (Map.Entry<Integer, INDArray> u : used) {
-                INDArray v = u.getValue();
-                if (v.size(0) != 1 && v.size(0) != layers) {
-                    throw new IllegalArgumentException("identifier has " + v.size(0) + " layers but this UNet has "
-                            + layers + " cross-attention layers");
-                }
-                overrides.put(u.getKey(), v.getRow(v.size(0) == 1 ? 0 : k));
-            }
-            contexts.add(textEncoder.forward(textEncoder.embed(ids, overrides)));
-        }
-        return Conditioning.layerWise(contexts);
+        int[] ids = tokenizer.encode(prompt);
+        if (used.isEmpty()) return Conditioning.shared(textEncoder.encode(new int[][]{ids}));
+        LayerWiseEncoder encoder = new LayerWiseEncoder(textEncoder, unet.crossAttentionLayers());
+        return Conditioning.layerWise(LayerWiseEncoder.perLayer(encoder.encode(ids, used)));
     }
 
     /** Runs a request: returns images [N, 3, H, W] in [0, 1]. */

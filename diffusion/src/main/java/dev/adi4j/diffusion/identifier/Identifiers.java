@@ -1,4 +1,4 @@
-package dev.adi4j.diffusion.pipeline;
+package dev.adi4j.diffusion.identifier;
 
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import dev.adi4j.core.safetensors.SafetensorsWriter;
