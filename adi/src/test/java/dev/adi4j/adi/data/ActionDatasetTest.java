@@ -218,6 +218,7 @@ class ActionDatasetTest {
             write("metadata.jsonl", "{\"file_name\": \"a.JPG\", \"text\": \"ok\"}\n\n" + bad + "\n");
             TrainingDataException e = fails(DataOptions.defaults(R));
             assertTrue(e.getMessage().startsWith(jsonl + ": line 3: expected a JSON object"), e.getMessage());
+            assertFalse(e.getMessage().contains("Source"), "no Jackson source excerpt: " + e.getMessage());
         }
     }
 
