@@ -1,10 +1,8 @@
 package dev.adi4j.cli;
 
-import dev.adi4j.core.image.GenerationParameters;
-import dev.adi4j.core.image.ImageGrid;
+import dev.adi4j.core.image.ImageSet;
 import dev.adi4j.core.image.Images;
 import dev.adi4j.core.image.PixelRange;
-import dev.adi4j.core.image.PngWriter;
 import dev.adi4j.diffusion.pipeline.GenerationRequest;
 import dev.adi4j.diffusion.identifier.Identifiers;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
@@ -12,12 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -49,43 +44,30 @@ public final class GenerateCommand implements Callable<Integer> {
             GenerationRequest request = new GenerationRequest(prompt, negativePrompt, wh[0], wh[1], steps, guidance,
                     sampler, seed, numImages);
             Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
-            List<Path> files = new ArrayList<>();
-            for (int i = 0; i < numImages; i++) files.add(out.resolve(String.format("%s-%d.png", "image", seed + i)));
-            Path grid = out.resolve("grid-" + seed + ".png");
-            refuseOverwrite(files, grid);
+            ImageSet set = ImageSet.of(out, "image", ImageSet.consecutiveSeeds(seed, numImages));
+            set.checkWritable(force);
             Files.createDirectories(out);
             long t0 = System.nanoTime();
             INDArray images = pipe.generate(request, ids, new ProgressBar(System.err, numImages));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            List<BufferedImage> pictures = Images.fromTensor(images, PixelRange.ZERO_TO_ONE);
-            List<String> labels = new ArrayList<>();
-            for (int i = 0; i < numImages; i++) {
-                Map<String, String> text = new LinkedHashMap<>();
-                text.put(PngWriter.PARAMETERS_KEY, GenerationParameters.format(prompt, negativePrompt,
-                        settings(request, pipe, seed + i)));
-                text.put("adi4j.seed", Long.toString(seed + i));
-                text.put("adi4j.model", model.toAbsolutePath().toString());
-                if (identifiers != null) text.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
-                PngWriter.write(pictures.get(i), files.get(i), text, force);
-                labels.add("seed " + (seed + i));
-                System.out.println(files.get(i));
-            }
-            int cols = (int) Math.ceil(Math.sqrt(numImages));
-            int rows = (numImages + cols - 1) / cols;
-            ImageGrid.save(pictures, labels, rows, cols, ImageGrid.LabelPosition.BELOW, grid,
-                    Map.of(PngWriter.PARAMETERS_KEY, GenerationParameters.format(prompt, negativePrompt, settings(request, pipe, seed))), force);
-            System.out.println(grid);
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("adi4j.model", model.toAbsolutePath().toString());
+            if (identifiers != null) extra.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
+            set.write(Images.fromTensor(images, PixelRange.ZERO_TO_ONE), prompt, negativePrompt, settings(request),
+                    extra, force);
+            set.files().forEach(System.out::println);
+            System.out.println(set.grid());
             System.err.printf("%d image(s) in %.1f s (%.3f images/s)%n", numImages, seconds, numImages / seconds);
             return 0;
         }
     }
 
-    private Map<String, String> settings(GenerationRequest r, StableDiffusionPipeline pipe, long imageSeed) {
+    private Map<String, String> settings(GenerationRequest r) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("Steps", Integer.toString(r.steps()));
         s.put("Sampler", r.sampler() == null ? "model default" : r.sampler());
         s.put("CFG scale", Double.toString(r.guidance()));
-        s.put("Seed", Long.toString(imageSeed));
+        s.put("Seed", Long.toString(r.seed()));
         s.put("Size", r.width() + "x" + r.height());
         s.put("Model", model.getFileName() == null ? model.toString() : model.getFileName().toString());
         return s;
@@ -99,15 +81,5 @@ public final class GenerateCommand implements Callable<Integer> {
         String[] p = size.toLowerCase().split("x");
         if (p.length != 2) throw new IllegalArgumentException("--size must be WxH, e.g. 768x768, got '" + size + "'");
         return new int[]{Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
-    }
-
-    private void refuseOverwrite(List<Path> files, Path grid) {
-        if (force) return;
-        List<Path> existing = new ArrayList<>();
-        for (Path f : files) if (Files.exists(f)) existing.add(f);
-        if (Files.exists(grid)) existing.add(grid);
-        if (!existing.isEmpty()) {
-            throw new IllegalArgumentException("refusing to overwrite " + existing + " (use --force)");
-        }
     }
 }
