@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * a workaround for a wrong SameDiff op, or an optimisation, lives in exactly one place. Each method is
  * checked against the reference goldens (see OpsTest and the network golden cases).
  *
- * <p>Known SameDiff M2.1 problems handled here (measured, see ../shared/docs/nd4j-notes.md): there is no
+ * <p>Known SameDiff M2.1 problems handled here (measured, see docs/engine.md): there is no
  * GroupNorm op and {@code variance} has wrong gradients, so normalisation is built from means;
  * {@code gelu}/{@code preciseGelu} are approximations, so GELU is built from erf; conv2d backward only
  * works with YXIO weights, so weights are re-laid out at load ({@link ParamLayout}); {@code mmul} does not

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * How a weight stored in PyTorch layout is laid out inside our graphs. Re-laying out once at load time
  * keeps permutes out of every forward and backward pass (and SameDiff's conv2d backward only works with
- * YXIO weights, see nd4j-notes.md).
+ * YXIO weights, see docs/engine.md).
  */
 public enum ParamLayout {
     /** Stored as is. */

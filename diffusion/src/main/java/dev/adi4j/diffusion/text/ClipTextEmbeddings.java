@@ -8,7 +8,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * transformers {@code CLIPTextEmbeddings}. Only the position part is in the graph: the token lookup is done
- * eagerly outside it (SameDiff's gather has no working backward, see nd4j-notes.md), so the graph input is
+ * eagerly outside it (SameDiff's gather has no working backward, see docs/engine.md), so the graph input is
  * {@code inputs_embeds}. The token table is still declared here so that the declared parameter list
  * matches the weights file, and the encoder reads it from this graph for the eager lookup.
  */
