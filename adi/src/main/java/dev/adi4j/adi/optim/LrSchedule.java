@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  *   <li>{@code constant_with_warmup}: step/warmup during warmup, then 1.</li>
  *   <li>{@code linear}: warmup, then max(0, (total - step) / max(1, total - warmup)).</li>
  *   <li>{@code cosine}: warmup, then max(0, (1 + cos(pi * progress)) / 2), progress =
- *       (step - warmup) / max(1, total - warmup) (num_cycles 0.5).</li>
+ *       (step - warmup) / max(1, total - warmup) (num_cycles 0.5); past the total it climbs again, as in
+ *       diffusers.</li>
  * </ul>
  * Warmup is step / max(1, warmup) for step &lt; warmup.
  */
