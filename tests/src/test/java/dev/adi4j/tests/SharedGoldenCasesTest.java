@@ -19,21 +19,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Runs the shared golden-case index through the same runner as {@code adi golden}: one test per case, each
+ * Runs the shared golden-case indexes (engine: cases.json, method: adi_cases.json) through the same runner as {@code adi golden}: one test per case, each
  * passing only when every listed output is within the case's tolerance.
  */
 class SharedGoldenCasesTest {
-    static final Path INDEX = Shared.root().resolve("fixtures/cases.json");
+    @TestFactory
+    Stream<DynamicTest> everyEngineCasePasses() {
+        return everyCaseOf(Shared.fixture("cases.json"));
+    }
 
     @TestFactory
-    Stream<DynamicTest> everySharedCasePasses() {
-        assertTrue(Files.isRegularFile(INDEX), "golden index missing at " + INDEX.toAbsolutePath());
+    Stream<DynamicTest> everyMethodCasePasses() {
+        return everyCaseOf(Shared.fixture("adi_cases.json"));
+    }
+
+    private static Stream<DynamicTest> everyCaseOf(Path index) {
+        assertTrue(Files.isRegularFile(index), "golden index missing at " + index.toAbsolutePath());
         Map<String, List<CaseResult>> byCase = new LinkedHashMap<>();
-        GoldenRunner.standard().run(INDEX, r -> {
+        GoldenRunner.standard().run(index, r -> {
             System.out.println(r.line());
             byCase.computeIfAbsent(r.caseName(), k -> new ArrayList<>()).add(r);
         });
-        int listed = GoldenIndex.read(INDEX).cases().size();
+        int listed = GoldenIndex.read(index).cases().size();
         assertTrue(byCase.size() == listed, "expected all " + listed + " cases of the index, got " + byCase.keySet());
         return byCase.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
             List<CaseResult> failed = e.getValue().stream().filter(r -> !r.pass()).toList();

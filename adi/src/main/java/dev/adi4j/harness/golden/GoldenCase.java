@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One entry of a golden-case index (format {@code adi4j-golden-cases/1}). Paths are relative to the index
@@ -21,11 +22,13 @@ public record GoldenCase(
         String scheduler,
         String configs,
         String vocab,
-        @JsonProperty("added_tokens") List<String> addedTokens) {
+        @JsonProperty("added_tokens") List<String> addedTokens,
+        Map<String, Object> params) {
 
     public GoldenCase {
         inputs = inputs == null ? List.of() : inputs;
         outputs = outputs == null ? List.of() : outputs;
+        params = params == null ? Map.of() : params;
     }
 
     public double tol() {

@@ -49,6 +49,7 @@ public final class GoldenRunner {
             return PipelineGoldenCases.run(c.name(), root.resolve(c.file()), unet(folder.resolve("unet"), m),
                     vae(folder.resolve("vae"), m), c.outputs(), c.tol());
         });
+        r.register(AdiUpdateGoldenCases.KIND, (c, root, m) -> AdiUpdateGoldenCases.run(c, root));
         return r;
     }
 
