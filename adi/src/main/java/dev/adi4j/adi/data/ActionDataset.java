@@ -143,7 +143,7 @@ public final class ActionDataset {
     }
 
     /** Mirrors the last (width) axis of an [N,C,H,W] array. */
-    static INDArray flipHorizontally(INDArray img) {
+    public static INDArray flipHorizontally(INDArray img) {
         long[] shape = img.shape();
         int w = (int) shape[3];
         float[] src = img.castTo(DataType.FLOAT).dup('c').data().asFloat();

@@ -58,6 +58,10 @@ public final class StableDiffusionPipeline implements AutoCloseable {
 
     public AutoencoderKL vae() { return vae; }
 
+    public ClipTextEncoder textEncoder() { return textEncoder; }
+
+    public SchedulerConfig schedulerConfig() { return schedulerConfig; }
+
     /** The sampler by name, or the model's own scheduler when {@code name} is null. */
     public Sampler sampler(String name) {
         return name == null ? Samplers.fromConfig(schedulerConfig) : Samplers.byName(name, schedulerConfig);
