@@ -8,6 +8,7 @@ import dev.adi4j.diffusion.nn.AbstractParameterSource;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
 import dev.adi4j.diffusion.nn.WeightReaders;
+import dev.adi4j.diffusion.nn.WeightsException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -61,7 +62,7 @@ public final class ClipTextEncoder implements AutoCloseable {
      * @throws dev.adi4j.core.model.ModelLoadException naming the folder or file: folder, config or weights
      *         missing ({@link dev.adi4j.core.model.ModelFolderException}), unreadable or unsupported config
      *         ({@link ConfigException}), or keys missing / unexpected / wrongly shaped
-     *         ({@link dev.adi4j.diffusion.nn.WeightsException}, all listed)
+     *         ({@link WeightsException}, all listed)
      */
     public static ClipTextEncoder load(ModelFolder folder) {
         ClipTextConfig cfg = folder.textEncoder();
@@ -102,7 +103,7 @@ public final class ClipTextEncoder implements AutoCloseable {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         for (ParamSpec spec : params.declared()) {
             INDArray a = first.net().sameDiff().getVariable(spec.name()).getArr();
-            if (a == null) throw new TextEncoderException(source + ": parameter " + spec.name() + " has no value");
+            if (a == null) throw new WeightsException(source, List.of("no value: " + spec.name()));
             arrays.put(spec.name(), a);
         }
         INDArray table = arrays.get(ClipTextModel.TOKEN_EMBEDDING);
