@@ -2,6 +2,8 @@ package dev.adi4j.convert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.adi4j.core.config.Configs;
+import dev.adi4j.core.model.Component;
+import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import dev.adi4j.core.safetensors.SafetensorsWriter;
@@ -51,7 +53,7 @@ public final class Converter {
                 int total = Stream.of(Component.values()).mapToInt(c -> plan.tensors(c).size()).sum();
                 int[] done = {0};
                 writeConfigs(plan, tmp);
-                TokenizerFiles.write(plan.tokenizer(), tmp.resolve(TokenizerFiles.FOLDER));
+                TokenizerWriter.write(plan.tokenizer(), tmp.resolve(TokenizerWriter.FOLDER));
                 for (Component c : Component.values()) {
                     writeComponent(plan, c, o.dtype(), tmp.resolve(c.folder()).resolve(c.weightsFile()), (name, n) -> {
                         bytes[0] += n;
@@ -116,12 +118,12 @@ public final class Converter {
         for (Component c : Component.values()) {
             writeJson(tmp.resolve(c.folder()).resolve(c.configFile()), configs.json(c));
         }
-        writeJson(tmp.resolve(ModelConfigs.SCHEDULER_FOLDER).resolve(ModelConfigs.SCHEDULER_FILE), configs.scheduler());
+        writeJson(tmp.resolve(ModelFolder.SCHEDULER).resolve(ModelFolder.SCHEDULER_CONFIG), configs.scheduler());
         try {
             Path index = plan.modelIndex();
-            Path out = tmp.resolve("model_index.json");
+            Path out = tmp.resolve(ModelFolder.MODEL_INDEX);
             if (index != null) Files.copy(index, out);
-            else Files.writeString(out, ModelConfigs.resourceText("model_index.json"), StandardCharsets.UTF_8);
+            else Files.writeString(out, ModelConfigs.resourceText(ModelFolder.MODEL_INDEX), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

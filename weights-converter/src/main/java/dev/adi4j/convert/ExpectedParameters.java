@@ -1,5 +1,6 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.model.Component;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
 import dev.adi4j.diffusion.text.ClipTextEncoder;

@@ -7,6 +7,8 @@ import dev.adi4j.core.config.ConfigException;
 import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.config.VaeConfig;
+import dev.adi4j.core.model.Component;
+import dev.adi4j.core.model.ModelFolder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +43,6 @@ public final class ModelConfigs {
         }
     }
 
-    static final String SCHEDULER_FOLDER = "scheduler";
-    static final String SCHEDULER_FILE = "scheduler_config.json";
 
     private final Map<Component, ObjectNode> json;
     private final ObjectNode scheduler;
@@ -55,9 +55,9 @@ public final class ModelConfigs {
         this.json = json;
         this.scheduler = scheduler;
         this.description = description;
-        this.unet = parse(json.get(Component.UNET), UNetConfig.class, origin.resolve("unet/config.json"));
-        this.vae = parse(json.get(Component.VAE), VaeConfig.class, origin.resolve("vae/config.json"));
-        this.text = parse(json.get(Component.TEXT_ENCODER), ClipTextConfig.class, origin.resolve("text_encoder/config.json"));
+        this.unet = parse(json.get(Component.UNET), UNetConfig.class, configFile(origin, Component.UNET));
+        this.vae = parse(json.get(Component.VAE), VaeConfig.class, configFile(origin, Component.VAE));
+        this.text = parse(json.get(Component.TEXT_ENCODER), ClipTextConfig.class, configFile(origin, Component.TEXT_ENCODER));
     }
 
     /** The published SD 2.1 configs embedded in this module. */
@@ -66,7 +66,7 @@ public final class ModelConfigs {
         json.put(Component.UNET, resource("unet_config.json"));
         json.put(Component.VAE, resource("vae_config.json"));
         json.put(Component.TEXT_ENCODER, resource("text_encoder_config.json"));
-        ObjectNode scheduler = resource(SCHEDULER_FILE);
+        ObjectNode scheduler = resource(ModelFolder.SCHEDULER_CONFIG);
         if (which == BuiltIn.SD21_BASE) {
             json.get(Component.UNET).put("sample_size", 64);
             scheduler.put("prediction_type", "epsilon");
@@ -81,17 +81,17 @@ public final class ModelConfigs {
     public static ModelConfigs fromFolder(Path folder) {
         Map<Component, ObjectNode> json = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {
-            json.put(c, readObject(folder.resolve(c.folder()).resolve(c.configFile())));
+            json.put(c, readObject(configFile(folder, c)));
         }
-        Path sched = folder.resolve(SCHEDULER_FOLDER).resolve(SCHEDULER_FILE);
-        ObjectNode scheduler = Files.isRegularFile(sched) ? readObject(sched) : resource(SCHEDULER_FILE);
+        Path sched = folder.resolve(ModelFolder.SCHEDULER).resolve(ModelFolder.SCHEDULER_CONFIG);
+        ObjectNode scheduler = Files.isRegularFile(sched) ? readObject(sched) : resource(ModelFolder.SCHEDULER_CONFIG);
         return new ModelConfigs(json, scheduler, "configs of " + folder, folder);
     }
 
     /** True when {@code folder} holds the three component configs. */
     public static boolean isConfigFolder(Path folder) {
         for (Component c : Component.values()) {
-            if (!Files.isRegularFile(folder.resolve(c.folder()).resolve(c.configFile()))) return false;
+            if (!Files.isRegularFile(configFile(folder, c))) return false;
         }
         return true;
     }
@@ -101,6 +101,10 @@ public final class ModelConfigs {
     public VaeConfig vae() { return vae; }
 
     public ClipTextConfig text() { return text; }
+
+    private static Path configFile(Path folder, Component c) {
+        return folder.resolve(c.folder()).resolve(c.configFile());
+    }
 
     /** The JSON written to {@code <component>/config.json}. */
     public ObjectNode json(Component c) { return json.get(c).deepCopy(); }

@@ -1,5 +1,7 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.model.Component;
+
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,7 @@
 package dev.adi4j.convert;
 
 import dev.adi4j.core.config.ConfigException;
+import dev.adi4j.core.model.Component;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.core.model.WeightFiles;
 import dev.adi4j.core.safetensors.SafetensorsReader;
@@ -100,7 +101,7 @@ public final class SourcePlan implements AutoCloseable {
             for (Component c : Component.values()) {
                 WeightFiles files;
                 try {
-                    files = model.weights(c.folder());
+                    files = model.weights(c);
                 } catch (ConfigException e) {
                     throw new ConversionException(folder.resolve(c.folder()), null, e.getMessage(), e);
                 }
@@ -160,16 +161,16 @@ public final class SourcePlan implements AutoCloseable {
 
     private static Path tokenizerSource(Path given, Path input, String config) {
         if (given != null) {
-            if (!TokenizerFiles.isSource(given)) {
+            if (!TokenizerWriter.isSource(given)) {
                 throw new ConversionException(given, null, "--tokenizer must be a Hugging Face tokenizer folder "
                         + "(vocab.json + merges.txt) or CLIP's bpe_simple_vocab_16e6.txt.gz");
             }
             return given;
         }
         List<Path> candidates = new ArrayList<>();
-        if (Files.isDirectory(input)) candidates.add(input.resolve(TokenizerFiles.FOLDER));
-        if (config != null && ModelConfigs.BuiltIn.parse(config) == null) candidates.add(Path.of(config).resolve(TokenizerFiles.FOLDER));
-        for (Path c : candidates) if (Files.isDirectory(c) && TokenizerFiles.isSource(c)) return c;
+        if (Files.isDirectory(input)) candidates.add(input.resolve(TokenizerWriter.FOLDER));
+        if (config != null && ModelConfigs.BuiltIn.parse(config) == null) candidates.add(Path.of(config).resolve(TokenizerWriter.FOLDER));
+        for (Path c : candidates) if (Files.isDirectory(c) && TokenizerWriter.isSource(c)) return c;
         throw new ConversionException(input, null, "no tokenizer: pass --tokenizer with the tokenizer/ folder of "
                 + "stabilityai/stable-diffusion-2-1 or open_clip's bpe_simple_vocab_16e6.txt.gz");
     }
@@ -208,7 +209,7 @@ public final class SourcePlan implements AutoCloseable {
 
     /** The input's {@code model_index.json} when it has one. */
     public Path modelIndex() {
-        Path p = input.resolve("model_index.json");
+        Path p = input.resolve(ModelFolder.MODEL_INDEX);
         return Files.isDirectory(input) && Files.isRegularFile(p) ? p : null;
     }
 

@@ -1,5 +1,8 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.model.Component;
+import dev.adi4j.core.model.ModelFolder;
+import dev.adi4j.core.model.TokenizerFiles;
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import dev.adi4j.core.safetensors.TensorInfo;
@@ -52,8 +55,8 @@ public final class Verifier {
         } catch (ConversionException e) {
             problems.add(e.getMessage());
         }
-        for (String f : new String[]{"model_index.json", ModelConfigs.SCHEDULER_FOLDER + "/" + ModelConfigs.SCHEDULER_FILE,
-                TokenizerFiles.FOLDER + "/vocab.json", TokenizerFiles.FOLDER + "/merges.txt"}) {
+        for (String f : new String[]{ModelFolder.MODEL_INDEX, ModelFolder.SCHEDULER + "/" + ModelFolder.SCHEDULER_CONFIG,
+                ModelFolder.TOKENIZER + "/" + TokenizerFiles.VOCAB, ModelFolder.TOKENIZER + "/" + TokenizerFiles.MERGES}) {
             if (!Files.isRegularFile(folder.resolve(f))) problems.add(folder.resolve(f) + ": missing");
         }
         for (Component c : Component.values()) {

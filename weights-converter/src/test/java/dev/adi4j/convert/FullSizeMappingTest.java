@@ -1,5 +1,6 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.model.Component;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

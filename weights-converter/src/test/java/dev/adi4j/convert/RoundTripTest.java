@@ -1,5 +1,6 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.model.Component;
 import dev.adi4j.core.safetensors.DType;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.BeforeAll;

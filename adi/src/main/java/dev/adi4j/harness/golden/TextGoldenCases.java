@@ -27,8 +27,8 @@ public final class TextGoldenCases {
 
     /** input_ids -> last_hidden_state and hidden_states.0..N. */
     public static List<CaseResult> textForward(Path caseFile, Path modelFolder, List<String> outputs, double tol) {
-        ClipTextEncoder encoder = ClipTextEncoder.load(modelFolder);
-        try (SafetensorsReader golden = SafetensorsReader.open(caseFile)) {
+        try (ClipTextEncoder encoder = ClipTextEncoder.load(modelFolder);
+             SafetensorsReader golden = SafetensorsReader.open(caseFile)) {
             int[][] ids = ids(golden.loadFloat("input_ids"));
             List<INDArray> states = encoder.hiddenStates(encoder.embed(ids, Map.of()));
             Map<String, INDArray> actual = new LinkedHashMap<>();
@@ -44,8 +44,8 @@ public final class TextGoldenCases {
      * mean((out - target)^2), and grad_v = d loss / d v. Only groups with a requested output are run.
      */
     public static List<CaseResult> textGradEmbedding(Path caseFile, Path modelFolder, List<String> outputs, double tol) {
-        ClipTextEncoder encoder = ClipTextEncoder.load(modelFolder);
-        try (SafetensorsReader golden = SafetensorsReader.open(caseFile)) {
+        try (ClipTextEncoder encoder = ClipTextEncoder.load(modelFolder);
+             SafetensorsReader golden = SafetensorsReader.open(caseFile)) {
             String idText = golden.metadata().get("placeholder_id");
             int placeholder = idText == null ? DEFAULT_PLACEHOLDER_ID : Integer.parseInt(idText.trim());
             Map<String, INDArray> actual = new LinkedHashMap<>();

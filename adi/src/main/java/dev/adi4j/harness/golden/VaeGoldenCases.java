@@ -26,7 +26,9 @@ public final class VaeGoldenCases {
      * {@code latent_mode_scaled}.
      */
     public static List<CaseResult> encode(Path caseFile, Path modelFolder, List<String> outputs, double tol) {
-        return encode(caseName(caseFile), caseFile, AutoencoderKL.load(modelFolder), outputs, tol);
+        try (AutoencoderKL vae = AutoencoderKL.load(modelFolder)) {
+            return encode(caseName(caseFile), caseFile, vae, outputs, tol);
+        }
     }
 
     /** As {@link #encode(Path, Path, List, double)} with an already loaded VAE and the index's case name. */
@@ -50,7 +52,9 @@ public final class VaeGoldenCases {
 
     /** Input {@code latent} (what vae.decode receives). Outputs: {@code post_quant_conv}, {@code image}. */
     public static List<CaseResult> decode(Path caseFile, Path modelFolder, List<String> outputs, double tol) {
-        return decode(caseName(caseFile), caseFile, AutoencoderKL.load(modelFolder), outputs, tol);
+        try (AutoencoderKL vae = AutoencoderKL.load(modelFolder)) {
+            return decode(caseName(caseFile), caseFile, vae, outputs, tol);
+        }
     }
 
     /** As {@link #decode(Path, Path, List, double)} with an already loaded VAE and the index's case name. */

@@ -224,4 +224,22 @@ class ModelFolderErrorsTest {
             for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
+
+    @Test
+    void missingComponentFolderIsAModelLoadExceptionNamingIt() {
+        Path nowhere = root.resolve("nowhere");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelFolder.component(Component.VAE, nowhere));
+        assertInstanceOf(ModelFolderException.class, e);
+        assertEquals(nowhere, e.path());
+        assertMentions(e, nowhere + ": vae folder not found", "config.json", "diffusion_pytorch_model.safetensors");
+    }
+
+    @Test
+    void configErrorsBelongToTheFamily() throws IOException {
+        editUnetConfig("\"cross_attention_dim\": 32,", "");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelFolder.open(root).unet());
+        assertInstanceOf(ConfigException.class, e);
+        assertEquals(root.resolve("unet/config.json"), e.path());
+        assertEquals(e.path() + ": " + e.problem(), e.getMessage());
+    }
 }

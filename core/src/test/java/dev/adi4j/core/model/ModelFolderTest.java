@@ -89,4 +89,29 @@ class ModelFolderTest {
         assertTrue(w.note().contains("diffusion_pytorch_model.fp16.safetensors"), w.note());
         assertTrue(w.note().contains("diffusion_pytorch_model.safetensors"), w.note());
     }
+
+    @Test
+    void componentViewReadsOneComponentFolder() {
+        Path unetDir = Fixtures.tinySd().resolve("unet");
+        ModelFolder view = ModelFolder.component(Component.UNET, unetDir);
+        assertEquals(ModelFolder.open(Fixtures.tinySd()).unet(), view.unet());
+        assertEquals(List.of(unetDir.resolve(Component.UNET.weightsFile())), view.unetWeights().files());
+        assertEquals(unetDir.resolve("config.json"), view.configFile(Component.UNET));
+        assertTrue(view.has(Component.UNET));
+        assertFalse(view.has(Component.VAE));
+        ModelFolderException other = assertThrows(ModelFolderException.class, view::vae);
+        assertEquals(unetDir, other.path());
+        assertTrue(other.getMessage().contains("single unet folder") && other.getMessage().contains("vae"),
+                other.getMessage());
+        assertThrows(ModelFolderException.class, view::index);
+    }
+
+    @Test
+    void componentsNameTheirFiles() {
+        assertEquals("diffusion_pytorch_model.safetensors", Component.UNET.weightsFile());
+        assertEquals("model.safetensors", Component.TEXT_ENCODER.weightsFile());
+        assertEquals(List.of("model", "diffusion_pytorch_model"), Component.TEXT_ENCODER.weightsStems());
+        assertEquals(Component.VAE, Component.byFolder("vae"));
+        assertNull(Component.byFolder("safety_checker"));
+    }
 }

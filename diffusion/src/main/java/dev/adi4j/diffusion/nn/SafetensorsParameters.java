@@ -96,7 +96,7 @@ public final class SafetensorsParameters extends AbstractParameterSource {
         }
         for (String e : extra) problems.add("unexpected: " + e + " (not used by the network)");
         if (!problems.isEmpty()) {
-            throw new WeightsException(files.get(0).file().toString(), List.copyOf(problems));
+            throw new WeightsException(WeightReaders.source(files), List.copyOf(problems));
         }
     }
 }

@@ -43,13 +43,36 @@ public final class StableDiffusionPipeline implements AutoCloseable {
 
     /** Loads a diffusers model folder; a missing or partial folder is one clear error naming what is missing. */
     public static StableDiffusionPipeline load(Path root) {
-        ModelFolder folder = ModelFolder.open(root);
+        return load(ModelFolder.open(root));
+    }
+
+    /**
+     * Loads every component of a model folder (weights in the folder's preferred variant, one file or shards).
+     * The networks hold their weight files open until {@link #close()}; if one fails to load, those already
+     * loaded are closed before the error is passed on.
+     */
+    public static StableDiffusionPipeline load(ModelFolder folder) {
         SchedulerConfig scheduler = folder.scheduler();
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer().folder(), ClipTokenizer.Pipeline.HF);
-        ClipTextEncoder text = ClipTextEncoder.load(root.resolve(ModelFolder.TEXT_ENCODER));
-        UNet unet = UNet.load(root.resolve(ModelFolder.UNET));
-        AutoencoderKL vae = AutoencoderKL.load(root.resolve(ModelFolder.VAE));
-        return new StableDiffusionPipeline(tokenizer, text, unet, vae, scheduler);
+        ClipTextEncoder text = ClipTextEncoder.load(folder);
+        UNet unet = null;
+        try {
+            unet = UNet.load(folder);
+            AutoencoderKL vae = AutoencoderKL.load(folder);
+            return new StableDiffusionPipeline(tokenizer, text, unet, vae, scheduler);
+        } catch (RuntimeException e) {
+            closeQuietly(text, e);
+            if (unet != null) closeQuietly(unet, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
+        try {
+            c.close();
+        } catch (Exception suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     public Tokenizer tokenizer() { return tokenizer; }
@@ -100,8 +123,11 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         return Nd4j.concat(0, images.toArray(INDArray[]::new));
     }
 
+    /** Closes the three networks (their weight files and cached graphs). */
     @Override
     public void close() throws Exception {
-        unet.close();
+        try (textEncoder; vae) {
+            unet.close();
+        }
     }
 }

@@ -1,17 +1,19 @@
 package dev.adi4j.diffusion.text;
 
 import dev.adi4j.core.config.ClipTextConfig;
-import dev.adi4j.core.config.Configs;
-import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.config.ConfigException;
+import dev.adi4j.core.model.Component;
+import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.AbstractParameterSource;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
+import dev.adi4j.diffusion.nn.WeightReaders;
+import dev.adi4j.diffusion.nn.WeightsException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,14 +28,16 @@ import java.util.Map;
  * gradients w.r.t. them come from dL/d inputs_embeds. One graph is built per (batch, length) shape and
  * reused; all graphs share the weights loaded once.
  */
-public final class ClipTextEncoder {
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+public final class ClipTextEncoder implements AutoCloseable {
+    public static final String CONFIG_FILE = Component.TEXT_ENCODER.configFile();
+    public static final String WEIGHTS_FILE = Component.TEXT_ENCODER.weightsFile();
 
     private final ClipTextConfig config;
     private final LoadedParameters weights;
     private final INDArray tokenTable;
     private final Map<List<Long>, ClipTextGraph> graphs = new HashMap<>();
+    /** The weight files, held until close(); null for weights that came from elsewhere. */
+    private final WeightReaders files;
 
     /** last_hidden_state [B, L, D] and d sum(last_hidden_state * upstream) / d inputs_embeds [B, L, D]. */
     public record Backward(INDArray lastHiddenState, INDArray gradInputsEmbeds) {
@@ -43,34 +47,46 @@ public final class ClipTextEncoder {
     public record IdentifierGradient(INDArray lastHiddenState, INDArray gradV) {
     }
 
-    private ClipTextEncoder(ClipTextConfig config, LoadedParameters weights, INDArray tokenTable, ClipTextGraph first) {
+    private ClipTextEncoder(ClipTextConfig config, LoadedParameters weights, INDArray tokenTable, ClipTextGraph first,
+                            WeightReaders files) {
         this.config = config;
+        this.files = files;
         this.weights = weights;
         this.tokenTable = tokenTable;
         graphs.put(List.of(1L, (long) config.maxPositionEmbeddings()), first);
     }
 
     /**
-     * Loads a transformers text_encoder folder ({@value #CONFIG_FILE} + {@value #WEIGHTS_FILE}).
+     * Loads the text encoder of a model folder (config and weights as {@link ModelFolder} resolves them: fp32
+     * or fp16 variant, one file or shards).
      *
-     * @throws TextEncoderException for a missing folder/file or unsupported config value
-     * @throws dev.adi4j.core.config.ConfigException for an unreadable config
-     * @throws dev.adi4j.diffusion.nn.WeightsException listing every missing, extra or wrongly shaped key
+     * @throws dev.adi4j.core.model.ModelLoadException naming the folder or file: folder, config or weights
+     *         missing ({@link dev.adi4j.core.model.ModelFolderException}), unreadable or unsupported config
+     *         ({@link ConfigException}), or keys missing / unexpected / wrongly shaped
+     *         ({@link WeightsException}, all listed)
      */
-    public static ClipTextEncoder load(Path folder) {
-        if (!Files.isDirectory(folder)) throw new TextEncoderException("text encoder folder not found: " + folder);
-        Path configFile = requireFile(folder, CONFIG_FILE);
-        Path weightsFile = requireFile(folder, WEIGHTS_FILE);
-        ClipTextConfig cfg = Configs.read(configFile, ClipTextConfig.class);
+    public static ClipTextEncoder load(ModelFolder folder) {
+        ClipTextConfig cfg = folder.textEncoder();
         if (!ClipMlp.ACTIVATIONS.contains(cfg.hiddenAct())) {
-            throw new TextEncoderException(configFile + ": hidden_act \"" + cfg.hiddenAct()
+            throw new ConfigException(folder.configFile(Component.TEXT_ENCODER), "hidden_act", "\"" + cfg.hiddenAct()
                     + "\" is not supported, expected one of " + ClipMlp.ACTIVATIONS);
         }
-        try (SafetensorsReader reader = SafetensorsReader.open(weightsFile)) {
-            SafetensorsParameters params = new SafetensorsParameters(List.of(reader), false,
+        // The weights are copied into the graph while loading, so the files are not read again; they are still
+        // held until close() so that every network owns its files the same way (the UNet must: it reads lazily).
+        WeightReaders weights = WeightReaders.open(folder.textEncoderWeights());
+        try {
+            SafetensorsParameters params = new SafetensorsParameters(weights.readers(), false,
                     ClipTextModel.POSITION_IDS::equals);
-            return build(cfg, params, weightsFile.toString());
+            return build(cfg, params, weights.source().toString(), weights);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
         }
+    }
+
+    /** Loads a text_encoder component folder on its own; see {@link #load(ModelFolder)}. */
+    public static ClipTextEncoder load(Path componentFolder) {
+        return load(ModelFolder.component(Component.TEXT_ENCODER, componentFolder));
     }
 
     /**
@@ -78,16 +94,21 @@ public final class ClipTextEncoder {
      * benchmark. The parameters are read once, while the first graph is built, and then shared by all graphs.
      */
     public static ClipTextEncoder build(ClipTextConfig cfg, AbstractParameterSource params, String source) {
+        return build(cfg, params, source, null);
+    }
+
+    private static ClipTextEncoder build(ClipTextConfig cfg, AbstractParameterSource params, String source,
+                                         WeightReaders files) {
         ClipTextGraph first = ClipTextGraph.build(cfg, params, 1, cfg.maxPositionEmbeddings());
         params.finish();
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         for (ParamSpec spec : params.declared()) {
             INDArray a = first.net().sameDiff().getVariable(spec.name()).getArr();
-            if (a == null) throw new TextEncoderException(source + ": parameter " + spec.name() + " has no value");
+            if (a == null) throw new WeightsException(source, List.of("no value: " + spec.name()));
             arrays.put(spec.name(), a);
         }
         INDArray table = arrays.get(ClipTextModel.TOKEN_EMBEDDING);
-        return new ClipTextEncoder(cfg, new LoadedParameters(source, arrays), table, first);
+        return new ClipTextEncoder(cfg, new LoadedParameters(source, arrays), table, first, files);
     }
 
     /** Every parameter the network declares for a config, in construction order (no weights allocated). */
@@ -95,14 +116,6 @@ public final class ClipTextEncoder {
         dev.adi4j.diffusion.nn.ShapeOnlyParameters shapes = new dev.adi4j.diffusion.nn.ShapeOnlyParameters();
         ClipTextGraph.build(cfg, shapes, 1, cfg.maxPositionEmbeddings());
         return shapes.declared();
-    }
-
-    private static Path requireFile(Path folder, String name) {
-        Path f = folder.resolve(name);
-        if (!Files.isRegularFile(f)) {
-            throw new TextEncoderException("text encoder folder " + folder + " has no " + name);
-        }
-        return f;
     }
 
     public ClipTextConfig config() { return config; }
@@ -254,5 +267,12 @@ public final class ClipTextEncoder {
             weights.finish();
             return g;
         });
+    }
+
+    /** Drops the cached graphs and closes the weight files. */
+    @Override
+    public void close() {
+        graphs.clear();
+        if (files != null) files.close();
     }
 }

@@ -1,6 +1,9 @@
 package dev.adi4j.diffusion.text;
 
-/** A text encoder folder or input that cannot be used; the message names the file or the offending value. */
+/**
+ * Input the text encoder cannot take (token ids, shapes); the message names the offending value. Problems with
+ * the encoder's folder, config or weights are {@link dev.adi4j.core.model.ModelLoadException}s instead.
+ */
 public class TextEncoderException extends RuntimeException {
     public TextEncoderException(String message) {
         super(message);

@@ -1,8 +1,8 @@
 package dev.adi4j.diffusion.unet;
 
-import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.UNetConfig;
-import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.model.Component;
+import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.ParameterSource;
@@ -10,10 +10,11 @@ import dev.adi4j.diffusion.nn.SafetensorsParameters;
 import dev.adi4j.diffusion.nn.Scope;
 import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
 import dev.adi4j.diffusion.nn.Tensor;
+import dev.adi4j.diffusion.nn.WeightReaders;
+import dev.adi4j.diffusion.nn.WeightsException;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import java.util.Map;
  * reused; weights are loaded once and shared by all graphs.
  */
 public final class UNet implements AutoCloseable {
-    public static final String WEIGHTS_FILE = "diffusion_pytorch_model.safetensors";
+    public static final String WEIGHTS_FILE = Component.UNET.weightsFile();
 
     private final UNetConfig config;
     private final ParameterSource params;
@@ -56,23 +57,31 @@ public final class UNet implements AutoCloseable {
     }
 
     /**
-     * Loads {@code unet/} of a diffusers folder (config.json + diffusion_pytorch_model.safetensors), checking
-     * every weight name and shape before any data is read.
+     * Loads the UNet of a model folder (config and weights as {@link ModelFolder} resolves them: fp32 or fp16
+     * variant, one file or shards), checking every weight name and shape before any data is read.
+     *
+     * @throws dev.adi4j.core.model.ModelLoadException naming the folder or file: folder, config or weights
+     *         missing ({@link dev.adi4j.core.model.ModelFolderException}), unusable config
+     *         ({@link dev.adi4j.core.config.ConfigException}), or keys missing / unexpected / wrongly shaped
+     *         ({@link WeightsException}, all listed)
      */
-    public static UNet load(Path folder) {
-        UNetConfig config = Configs.read(folder.resolve("config.json"), UNetConfig.class);
-        Path weights = folder.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weights)) {
-            throw new IllegalArgumentException(folder + ": no " + WEIGHTS_FILE + " (UNet weights in safetensors format)");
-        }
-        SafetensorsReader reader = SafetensorsReader.open(weights);
+    public static UNet load(ModelFolder folder) {
+        UNetConfig config = folder.unet();
+        // Kept open for the UNet's lifetime (closed by close()): weights are read when a graph is first built,
+        // which is lazy here, so the files must outlive load().
+        WeightReaders weights = WeightReaders.open(folder.unetWeights());
         try {
-            SafetensorsParameters.verify(declaredParameters(config), List.of(reader), k -> false);
+            SafetensorsParameters.verify(declaredParameters(config), weights.readers(), k -> false);
+            return new UNet(config, new SafetensorsParameters(weights.readers(), false, k -> false), weights);
         } catch (RuntimeException e) {
-            reader.close();
+            weights.close();
             throw e;
         }
-        return new UNet(config, new SafetensorsParameters(List.of(reader), false, k -> false), reader);
+    }
+
+    /** Loads a UNet component folder on its own (e.g. {@code tiny-sd/unet}); see {@link #load(ModelFolder)}. */
+    public static UNet load(Path componentFolder) {
+        return load(ModelFolder.component(Component.UNET, componentFolder));
     }
 
     /** Every parameter the network declares for a config, in construction order (no weights allocated). */

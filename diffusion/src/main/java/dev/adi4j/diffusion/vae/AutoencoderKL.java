@@ -1,19 +1,19 @@
 package dev.adi4j.diffusion.vae;
 
 import dev.adi4j.core.config.ConfigException;
-import dev.adi4j.core.config.Configs;
 import dev.adi4j.core.config.VaeConfig;
-import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.model.Component;
+import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.diffusion.nn.Conv2d;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.ParameterSource;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
 import dev.adi4j.diffusion.nn.Scope;
 import dev.adi4j.diffusion.nn.Tensor;
+import dev.adi4j.diffusion.nn.WeightReaders;
 import dev.adi4j.diffusion.nn.WeightsException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,11 +28,11 @@ import java.util.stream.Collectors;
  * shared constants, so another shape costs only its ops). Instances are safe to share between threads;
  * calls are serialised.
  */
-public final class AutoencoderKL {
+public final class AutoencoderKL implements AutoCloseable {
     /** Every GroupNorm of the diffusers VAE (resnets, mid-block attention, conv_norm_out) uses this eps. */
     static final double NORM_EPS = 1e-6;
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "diffusion_pytorch_model.safetensors";
+    public static final String CONFIG_FILE = Component.VAE.configFile();
+    public static final String WEIGHTS_FILE = Component.VAE.weightsFile();
 
     private final VaeConfig config;
     private final NetGraph graph;
@@ -42,6 +42,8 @@ public final class AutoencoderKL {
     private final Conv2d postQuantConv;
     private final Map<List<Long>, EncodeGraph> encodeGraphs = new HashMap<>();
     private final Map<List<Long>, DecodeGraph> decodeGraphs = new HashMap<>();
+    /** The weight files, held until close(); null for weights that came from elsewhere. */
+    private final WeightReaders files;
 
     /** One encode sub-graph: its input placeholder and named outputs, with their static shapes. */
     record EncodeGraph(Tensor input, Tensor encoderOutput, Tensor moments) {}
@@ -49,8 +51,9 @@ public final class AutoencoderKL {
     /** One decode sub-graph: its input placeholder and named outputs, with their static shapes. */
     record DecodeGraph(Tensor input, Tensor postQuantConv, Tensor image) {}
 
-    private AutoencoderKL(VaeConfig config, ParameterSource params) {
+    private AutoencoderKL(VaeConfig config, ParameterSource params, WeightReaders files) {
         this.config = config;
+        this.files = files;
         this.graph = NetGraph.create();
         Scope root = Scope.root(graph.sameDiff(), params, "");
         long latent2 = 2L * config.latentChannels();
@@ -62,29 +65,31 @@ public final class AutoencoderKL {
     }
 
     /**
-     * Loads a diffusers VAE folder ({@code config.json} + {@code diffusion_pytorch_model.safetensors}) with
-     * frozen weights.
+     * Loads the VAE of a model folder with frozen weights (config and weights as {@link ModelFolder} resolves
+     * them: fp32 or fp16 variant, one file or shards).
      *
-     * @throws ConfigException      folder or config missing, or a config adi4j cannot build
-     * @throws WeightsException     weights file missing, or keys missing / unexpected / wrongly shaped (all listed)
+     * @throws dev.adi4j.core.model.ModelLoadException naming the folder or file: folder, config or weights
+     *         missing ({@link dev.adi4j.core.model.ModelFolderException}), a config adi4j cannot build
+     *         ({@link ConfigException}), or keys missing / unexpected / wrongly shaped ({@link WeightsException},
+     *         all listed)
      */
-    public static AutoencoderKL load(Path folder) {
-        if (!Files.isDirectory(folder)) {
-            throw new ConfigException(folder, null, "VAE folder not found (expected a directory holding "
-                    + CONFIG_FILE + " and " + WEIGHTS_FILE + ")");
+    public static AutoencoderKL load(ModelFolder folder) {
+        VaeConfig config = folder.vae();
+        validate(config, folder.configFile(Component.VAE));
+        // The weights become graph constants while loading, so the files are not read again; they are still
+        // held until close() so that every network owns its files the same way (the UNet must: it reads lazily).
+        WeightReaders weights = WeightReaders.open(folder.vaeWeights());
+        try {
+            return new AutoencoderKL(config, new SafetensorsParameters(weights.readers(), false, k -> false), weights);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
         }
-        Path configFile = folder.resolve(CONFIG_FILE);
-        VaeConfig config = Configs.read(configFile, VaeConfig.class);
-        validate(config, configFile);
-        Path weights = folder.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weights)) {
-            String hint = Files.exists(folder.resolve("diffusion_pytorch_model.bin"))
-                    ? "; only a PyTorch .bin checkpoint is present: convert it to safetensors first" : "";
-            throw new WeightsException(weights.toString(), List.of("weights file not found" + hint));
-        }
-        try (SafetensorsReader reader = SafetensorsReader.open(weights)) {
-            return new AutoencoderKL(config, SafetensorsParameters.frozen(reader));
-        }
+    }
+
+    /** Loads a VAE component folder on its own (e.g. {@code tiny-sd/vae}); see {@link #load(ModelFolder)}. */
+    public static AutoencoderKL load(Path componentFolder) {
+        return load(ModelFolder.component(Component.VAE, componentFolder));
     }
 
     /**
@@ -93,7 +98,7 @@ public final class AutoencoderKL {
      */
     public static AutoencoderKL build(VaeConfig config, ParameterSource params) {
         validate(config, Path.of("VaeConfig (in memory)"));
-        return new AutoencoderKL(config, params);
+        return new AutoencoderKL(config, params, null);
     }
 
     public VaeConfig config() { return config; }
@@ -166,6 +171,12 @@ public final class AutoencoderKL {
         Map<String, INDArray> byKey = new HashMap<>();
         outputs.forEach((k, t) -> byKey.put(k, out.get(t.var().name())));
         return byKey;
+    }
+
+    /** Closes the weight files. */
+    @Override
+    public synchronized void close() {
+        if (files != null) files.close();
     }
 
     /** Number of forward sub-graphs built so far (encode + decode), for tests of the cache. */

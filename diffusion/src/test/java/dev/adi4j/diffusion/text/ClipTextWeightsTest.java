@@ -3,6 +3,8 @@ package dev.adi4j.diffusion.text;
 import dev.adi4j.core.safetensors.SafetensorsWriter;
 
 import dev.adi4j.core.safetensors.SafetensorsReader;
+import dev.adi4j.core.config.ConfigException;
+import dev.adi4j.core.model.ModelFolderException;
 import dev.adi4j.diffusion.nn.WeightsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,11 +55,11 @@ class ClipTextWeightsTest {
     @Test
     void namesTheFolderAndFileThatIsMissing(@TempDir Path dir) throws Exception {
         Path absent = dir.resolve("nope");
-        TextEncoderException noFolder = assertThrows(TextEncoderException.class, () -> ClipTextEncoder.load(absent));
+        ModelFolderException noFolder = assertThrows(ModelFolderException.class, () -> ClipTextEncoder.load(absent));
         assertTrue(noFolder.getMessage().contains(absent.toString()), noFolder.getMessage());
 
         Files.copy(TextFixtures.tinyTextEncoder().resolve(ClipTextEncoder.CONFIG_FILE), dir.resolve(ClipTextEncoder.CONFIG_FILE));
-        TextEncoderException noWeights = assertThrows(TextEncoderException.class, () -> ClipTextEncoder.load(dir));
+        ModelFolderException noWeights = assertThrows(ModelFolderException.class, () -> ClipTextEncoder.load(dir));
         assertTrue(noWeights.getMessage().contains(dir.toString())
                 && noWeights.getMessage().contains(ClipTextEncoder.WEIGHTS_FILE), noWeights.getMessage());
     }
@@ -68,7 +70,7 @@ class ClipTextWeightsTest {
         String config = Files.readString(tiny.resolve(ClipTextEncoder.CONFIG_FILE)).replace("\"gelu\"", "\"relu\"");
         Files.writeString(dir.resolve(ClipTextEncoder.CONFIG_FILE), config);
         Files.copy(tiny.resolve(ClipTextEncoder.WEIGHTS_FILE), dir.resolve(ClipTextEncoder.WEIGHTS_FILE));
-        TextEncoderException e = assertThrows(TextEncoderException.class, () -> ClipTextEncoder.load(dir));
+        ConfigException e = assertThrows(ConfigException.class, () -> ClipTextEncoder.load(dir));
         assertTrue(e.getMessage().contains("hidden_act") && e.getMessage().contains("relu")
                 && e.getMessage().contains(ClipTextEncoder.CONFIG_FILE), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.model.ModelFolder;
+import dev.adi4j.core.model.TokenizerFiles;
 import dev.adi4j.core.tokenizer.ClipVocabulary;
 import dev.adi4j.core.tokenizer.TokenizerException;
 
@@ -17,27 +19,26 @@ import java.util.Locale;
  * {@code #version: 0.2} header, as transformers' files for SD 2.1 are). The special-token files absent from
  * the source are SD 2.1's published ones.
  */
-public final class TokenizerFiles {
-    public static final String FOLDER = "tokenizer";
-    static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
-    static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+public final class TokenizerWriter {
+    /** Sub-folder of a model folder that holds the tokenizer files. */
+    public static final String FOLDER = ModelFolder.TOKENIZER;
 
-    private TokenizerFiles() {
+    private TokenizerWriter() {
     }
 
     /** True when {@code path} is a usable tokenizer source (HF folder, .gz file, or a folder holding the .gz). */
     public static boolean isSource(Path path) {
         return Files.isRegularFile(path) ? path.toString().toLowerCase(Locale.ROOT).endsWith(".gz")
-                : Files.isRegularFile(path.resolve(ClipVocabulary.HF_VOCAB)) || Files.isRegularFile(path.resolve(ClipVocabulary.BPE_GZ));
+                : Files.isRegularFile(path.resolve(TokenizerFiles.VOCAB)) || Files.isRegularFile(path.resolve(ClipVocabulary.BPE_GZ));
     }
 
     /** Writes the tokenizer files into {@code out} (created). */
     public static void write(Path source, Path out) {
         try {
             Files.createDirectories(out);
-            boolean hf = Files.isDirectory(source) && Files.isRegularFile(source.resolve(ClipVocabulary.HF_VOCAB));
+            boolean hf = Files.isDirectory(source) && Files.isRegularFile(source.resolve(TokenizerFiles.VOCAB));
             if (hf) {
-                for (String f : new String[]{ClipVocabulary.HF_VOCAB, ClipVocabulary.HF_MERGES}) {
+                for (String f : new String[]{TokenizerFiles.VOCAB, TokenizerFiles.MERGES}) {
                     Path src = source.resolve(f);
                     if (!Files.isRegularFile(src)) throw new ConversionException(src, null, "tokenizer file not found");
                     Files.copy(src, out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
@@ -46,10 +47,10 @@ public final class TokenizerFiles {
             } else {
                 Path gz = Files.isDirectory(source) ? source.resolve(ClipVocabulary.BPE_GZ) : source;
                 ClipVocabulary vocab = ClipVocabulary.fromBpeGz(gz);
-                Files.writeString(out.resolve(ClipVocabulary.HF_VOCAB), vocabJson(vocab), StandardCharsets.UTF_8);
-                Files.writeString(out.resolve(ClipVocabulary.HF_MERGES), mergesTxt(vocab), StandardCharsets.UTF_8);
+                Files.writeString(out.resolve(TokenizerFiles.VOCAB), vocabJson(vocab), StandardCharsets.UTF_8);
+                Files.writeString(out.resolve(TokenizerFiles.MERGES), mergesTxt(vocab), StandardCharsets.UTF_8);
             }
-            for (String f : new String[]{SPECIAL_TOKENS_MAP, TOKENIZER_CONFIG}) {
+            for (String f : new String[]{TokenizerFiles.SPECIAL_TOKENS_MAP, TokenizerFiles.TOKENIZER_CONFIG}) {
                 Path src = Files.isDirectory(source) ? source.resolve(f) : null;
                 if (src != null && Files.isRegularFile(src)) {
                     Files.copy(src, out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
