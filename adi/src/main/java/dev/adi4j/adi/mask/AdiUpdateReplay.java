@@ -1,7 +1,7 @@
 package dev.adi4j.adi.mask;
 
 import dev.adi4j.adi.optim.AdamW;
-import dev.adi4j.adi.optim.MaskedUpdate;
+import dev.adi4j.adi.mask.MaskedUpdate;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,5 +1,6 @@
 package dev.adi4j.adi.train;
 
+import dev.adi4j.adi.log.TrainingLog;
 import dev.adi4j.adi.data.ActionDataset;
 import dev.adi4j.adi.data.DataOptions;
 import dev.adi4j.adi.data.Draws;

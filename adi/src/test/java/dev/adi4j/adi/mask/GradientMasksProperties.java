@@ -1,7 +1,7 @@
 package dev.adi4j.adi.mask;
 
 import dev.adi4j.adi.optim.AdamW;
-import dev.adi4j.adi.optim.MaskedUpdate;
+import dev.adi4j.adi.mask.MaskedUpdate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

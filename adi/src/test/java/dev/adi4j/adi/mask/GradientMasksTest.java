@@ -1,7 +1,7 @@
 package dev.adi4j.adi.mask;
 
 import dev.adi4j.adi.optim.AdamW;
-import dev.adi4j.adi.optim.MaskedUpdate;
+import dev.adi4j.adi.mask.MaskedUpdate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;

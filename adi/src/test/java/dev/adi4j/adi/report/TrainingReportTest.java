@@ -1,6 +1,6 @@
 package dev.adi4j.adi.report;
 
-import dev.adi4j.adi.train.TrainingLog;
+import dev.adi4j.adi.log.TrainingLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

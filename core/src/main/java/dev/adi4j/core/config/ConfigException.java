@@ -1,6 +1,6 @@
 package dev.adi4j.core.config;
 
-import dev.adi4j.core.model.ModelLoadException;
+import dev.adi4j.core.io.ModelLoadException;
 
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package dev.adi4j.core.model;
 
+import dev.adi4j.core.io.ModelLoadException;
 import dev.adi4j.core.config.ConfigException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.adi4j.diffusion.nn;
 
-import dev.adi4j.core.model.ModelLoadException;
+import dev.adi4j.core.io.ModelLoadException;
 
 import java.nio.file.Path;
 import java.util.List;

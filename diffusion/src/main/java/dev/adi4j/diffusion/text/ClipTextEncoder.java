@@ -60,7 +60,7 @@ public final class ClipTextEncoder implements AutoCloseable {
      * Loads the text encoder of a model folder (config and weights as {@link ModelFolder} resolves them: fp32
      * or fp16 variant, one file or shards).
      *
-     * @throws dev.adi4j.core.model.ModelLoadException naming the folder or file: folder, config or weights
+     * @throws dev.adi4j.core.io.ModelLoadException naming the folder or file: folder, config or weights
      *         missing ({@link dev.adi4j.core.model.ModelFolderException}), unreadable or unsupported config
      *         ({@link ConfigException}), or keys missing / unexpected / wrongly shaped
      *         ({@link WeightsException}, all listed)

@@ -68,7 +68,7 @@ public final class AutoencoderKL implements AutoCloseable {
      * Loads the VAE of a model folder with frozen weights (config and weights as {@link ModelFolder} resolves
      * them: fp32 or fp16 variant, one file or shards).
      *
-     * @throws dev.adi4j.core.model.ModelLoadException naming the folder or file: folder, config or weights
+     * @throws dev.adi4j.core.io.ModelLoadException naming the folder or file: folder, config or weights
      *         missing ({@link dev.adi4j.core.model.ModelFolderException}), a config adi4j cannot build
      *         ({@link ConfigException}), or keys missing / unexpected / wrongly shaped ({@link WeightsException},
      *         all listed)

@@ -3,7 +3,7 @@ package dev.adi4j.diffusion.pipeline;
 import dev.adi4j.core.model.Component;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.core.model.ModelFolderException;
-import dev.adi4j.core.model.ModelLoadException;
+import dev.adi4j.core.io.ModelLoadException;
 import dev.adi4j.core.model.WeightFiles;
 import dev.adi4j.core.model.WeightsVariant;
 import dev.adi4j.core.safetensors.DType;

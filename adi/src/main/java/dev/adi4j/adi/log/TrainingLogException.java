@@ -1,4 +1,4 @@
-package dev.adi4j.adi.train;
+package dev.adi4j.adi.log;
 
 import java.nio.file.Path;
 

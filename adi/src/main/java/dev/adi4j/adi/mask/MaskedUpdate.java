@@ -1,6 +1,6 @@
-package dev.adi4j.adi.optim;
+package dev.adi4j.adi.mask;
 
-import dev.adi4j.adi.mask.GradientMasks;
+import dev.adi4j.adi.optim.AdamW;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.adi4j.adi.train;
+package dev.adi4j.adi.log;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

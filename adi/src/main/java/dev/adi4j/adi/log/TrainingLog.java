@@ -1,4 +1,4 @@
-package dev.adi4j.adi.train;
+package dev.adi4j.adi.log;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.adi4j.core.model;
+package dev.adi4j.core.io;
 
 import java.nio.file.Path;
 
