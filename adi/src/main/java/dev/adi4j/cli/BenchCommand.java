@@ -68,6 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--adi-latent", defaultValue = "64", description = "latent size of the adi suite's step (default: ${DEFAULT-VALUE})")
     int adiLatent;
+    @Option(names = "--adi-model", defaultValue = "sd21", description = "sd21 or tiny (shared/fixtures/tiny-sd's configs), random weights (default: ${DEFAULT-VALUE})")
+    String adiModel;
 
     @Override
     public Integer call() throws Exception {
@@ -93,10 +95,14 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (adi) {
-            Path m = shared.resolve("fixtures/manifests");
-            rows.add(new BenchTable.Row(dev.adi4j.harness.bench.AdiStepBench.run(
-                    Configs.read(m.resolve("sd21-unet-config.json"), UNetConfig.class),
-                    Configs.read(m.resolve("sd21-text-encoder-config.json"), dev.adi4j.core.config.ClipTextConfig.class),
+            boolean tiny = adiModel.equals("tiny");
+            Path unetConfig = tiny ? shared.resolve("fixtures/tiny-sd/unet/config.json")
+                    : shared.resolve("fixtures/manifests/sd21-unet-config.json");
+            Path textConfig = tiny ? shared.resolve("fixtures/tiny-sd/text_encoder/config.json")
+                    : shared.resolve("fixtures/manifests/sd21-text-encoder-config.json");
+            rows.add(new BenchTable.Row(dev.adi4j.harness.bench.AdiStepBench.run(adiModel,
+                    Configs.read(unetConfig, UNetConfig.class),
+                    Configs.read(textConfig, dev.adi4j.core.config.ClipTextConfig.class),
                     adiLatent, warmup, runs, System.err::println), null));
         }
         footer.add("ND4J natives: " + dev.adi4j.harness.bench.NativesInfo.describe());
@@ -114,6 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (!List.of("sd21", "tiny").contains(adiModel)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--adi-model must be sd21 or tiny, got '" + adiModel + "'");
+        }
         if (!List.of("blocks", "model", "adi", "all").contains(suite)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--suite must be blocks, model, adi or all, got '" + suite + "'");

@@ -25,6 +25,11 @@ final class TrainProgress implements TrainListener {
     }
 
     @Override
+    public void started(int firstStep, int total) {
+        start = System.nanoTime();
+    }
+
+    @Override
     public void step(int step, int total, int firstStep, double loss, double lr) {
         if (start < 0) start = System.nanoTime();
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -124,4 +124,232 @@ public record TrainConfig(
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);
     }
+
+    /** A builder starting from this config: {@code TrainConfig.defaults(...).toBuilder().maxTrainSteps(300).build()}. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.model = model;
+        b.trainDataDir = trainDataDir;
+        b.outputDir = outputDir;
+        b.placeholderToken = placeholderToken;
+        b.initializerToken = initializerToken;
+        b.method = method;
+        b.beta = beta;
+        b.maskScope = maskScope;
+        b.learningRate = learningRate;
+        b.scaleLr = scaleLr;
+        b.lrScheduler = lrScheduler;
+        b.lrWarmupSteps = lrWarmupSteps;
+        b.adamWeightDecay = adamWeightDecay;
+        b.maxTrainSteps = maxTrainSteps;
+        b.gradientAccumulationSteps = gradientAccumulationSteps;
+        b.seed = seed;
+        b.resolution = resolution;
+        b.randomFlip = randomFlip;
+        b.requireCaptions = requireCaptions;
+        b.templates = templates;
+        b.validationPrompt = validationPrompt;
+        b.numValidationImages = numValidationImages;
+        b.validationSteps = validationSteps;
+        b.validationInferenceSteps = validationInferenceSteps;
+        b.checkpointingSteps = checkpointingSteps;
+        b.checkpointsTotalLimit = checkpointsTotalLimit;
+        b.resumeFromCheckpoint = resumeFromCheckpoint;
+        b.actionDifferentSteps = actionDifferentSteps;
+        b.actionDifferentPhrases = actionDifferentPhrases;
+        b.actionDifferentDir = actionDifferentDir;
+        return b;
+    }
+
+    /** Sets components one by one; {@link #build} validates. */
+    public static final class Builder {
+        private Path model;
+        private Path trainDataDir;
+        private Path outputDir;
+        private String placeholderToken;
+        private String initializerToken;
+        private TrainMethod method;
+        private double beta;
+        private MaskScope maskScope;
+        private double learningRate;
+        private boolean scaleLr;
+        private String lrScheduler;
+        private int lrWarmupSteps;
+        private double adamWeightDecay;
+        private int maxTrainSteps;
+        private int gradientAccumulationSteps;
+        private long seed;
+        private int resolution;
+        private boolean randomFlip;
+        private boolean requireCaptions;
+        private List<String> templates;
+        private String validationPrompt;
+        private int numValidationImages;
+        private int validationSteps;
+        private int validationInferenceSteps;
+        private int checkpointingSteps;
+        private int checkpointsTotalLimit;
+        private String resumeFromCheckpoint;
+        private int actionDifferentSteps;
+        private List<String> actionDifferentPhrases;
+        private Path actionDifferentDir;
+
+        private Builder() {
+        }
+
+        public Builder model(Path value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder trainDataDir(Path value) {
+            this.trainDataDir = value;
+            return this;
+        }
+
+        public Builder outputDir(Path value) {
+            this.outputDir = value;
+            return this;
+        }
+
+        public Builder placeholderToken(String value) {
+            this.placeholderToken = value;
+            return this;
+        }
+
+        public Builder initializerToken(String value) {
+            this.initializerToken = value;
+            return this;
+        }
+
+        public Builder method(TrainMethod value) {
+            this.method = value;
+            return this;
+        }
+
+        public Builder beta(double value) {
+            this.beta = value;
+            return this;
+        }
+
+        public Builder maskScope(MaskScope value) {
+            this.maskScope = value;
+            return this;
+        }
+
+        public Builder learningRate(double value) {
+            this.learningRate = value;
+            return this;
+        }
+
+        public Builder scaleLr(boolean value) {
+            this.scaleLr = value;
+            return this;
+        }
+
+        public Builder lrScheduler(String value) {
+            this.lrScheduler = value;
+            return this;
+        }
+
+        public Builder lrWarmupSteps(int value) {
+            this.lrWarmupSteps = value;
+            return this;
+        }
+
+        public Builder adamWeightDecay(double value) {
+            this.adamWeightDecay = value;
+            return this;
+        }
+
+        public Builder maxTrainSteps(int value) {
+            this.maxTrainSteps = value;
+            return this;
+        }
+
+        public Builder gradientAccumulationSteps(int value) {
+            this.gradientAccumulationSteps = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        public Builder resolution(int value) {
+            this.resolution = value;
+            return this;
+        }
+
+        public Builder randomFlip(boolean value) {
+            this.randomFlip = value;
+            return this;
+        }
+
+        public Builder requireCaptions(boolean value) {
+            this.requireCaptions = value;
+            return this;
+        }
+
+        public Builder templates(List<String> value) {
+            this.templates = value;
+            return this;
+        }
+
+        public Builder validationPrompt(String value) {
+            this.validationPrompt = value;
+            return this;
+        }
+
+        public Builder numValidationImages(int value) {
+            this.numValidationImages = value;
+            return this;
+        }
+
+        public Builder validationSteps(int value) {
+            this.validationSteps = value;
+            return this;
+        }
+
+        public Builder validationInferenceSteps(int value) {
+            this.validationInferenceSteps = value;
+            return this;
+        }
+
+        public Builder checkpointingSteps(int value) {
+            this.checkpointingSteps = value;
+            return this;
+        }
+
+        public Builder checkpointsTotalLimit(int value) {
+            this.checkpointsTotalLimit = value;
+            return this;
+        }
+
+        public Builder resumeFromCheckpoint(String value) {
+            this.resumeFromCheckpoint = value;
+            return this;
+        }
+
+        public Builder actionDifferentSteps(int value) {
+            this.actionDifferentSteps = value;
+            return this;
+        }
+
+        public Builder actionDifferentPhrases(List<String> value) {
+            this.actionDifferentPhrases = value;
+            return this;
+        }
+
+        public Builder actionDifferentDir(Path value) {
+            this.actionDifferentDir = value;
+            return this;
+        }
+
+        /** The config, validated. */
+        public TrainConfig build() {
+            return new TrainConfig(model, trainDataDir, outputDir, placeholderToken, initializerToken, method, beta, maskScope, learningRate, scaleLr, lrScheduler, lrWarmupSteps, adamWeightDecay, maxTrainSteps, gradientAccumulationSteps, seed, resolution, randomFlip, requireCaptions, templates, validationPrompt, numValidationImages, validationSteps, validationInferenceSteps, checkpointingSteps, checkpointsTotalLimit, resumeFromCheckpoint, actionDifferentSteps, actionDifferentPhrases, actionDifferentDir).validate();
+        }
+    }
 }

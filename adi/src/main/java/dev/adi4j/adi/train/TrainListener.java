@@ -9,6 +9,10 @@ public interface TrainListener {
     default void message(String line) {
     }
 
+    /** Training proper starts at 0-based step {@code firstStep} of {@code total} (after loading and caching). */
+    default void started(int firstStep, int total) {
+    }
+
     /** Step {@code step} (1-based) of {@code total} is done; {@code firstStep} is where this process started. */
     default void step(int step, int total, int firstStep, double loss, double lr) {
     }

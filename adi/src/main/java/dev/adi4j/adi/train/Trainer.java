@@ -87,6 +87,7 @@ public final class Trainer {
             double lastLoss = Double.NaN;
             try (TrainingLog log = TrainingLog.open(run.log())) {
                 log.truncateAfter(start);
+                listener.started(start, config.maxTrainSteps());
                 for (int step = start; step < config.maxTrainSteps(); step++) {
                     double lr = schedule.lr(config.effectiveLearningRate(), step);
                     StepRunner.Outcome out = steps.run(step, v);

@@ -3,6 +3,10 @@ package dev.adi4j.harness.bench;
 import dev.adi4j.core.config.ClipTextConfig;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.adi.identifier.LayerWiseObjective;
+import dev.adi4j.adi.mask.GradientMasks;
+import dev.adi4j.adi.mask.MaskMethod;
+import dev.adi4j.adi.mask.MaskScope;
+import dev.adi4j.adi.optim.AdamW;
 import dev.adi4j.diffusion.nn.RandomParameters;
 import dev.adi4j.diffusion.text.ClipTextEncoder;
 import dev.adi4j.diffusion.unet.UNet;
@@ -17,7 +21,7 @@ import java.util.function.Consumer;
  * The ADI step workload (ADI64 in shared/bench/workloads.md): the identifier gradients of the three samples of one
  * step — anchor, context-different, action-different — under one prompt: the text encoder once (16 layer-wise
  * prompts), then per sample the UNet forward+backward w.r.t. the 16 contexts and the text encoder's backward to
- * the identifiers, with the same t.
+ * the identifiers, with the same t — then the masks and the AdamW update, i.e. one whole training step.
  * Random weights of the given configs.
  */
 public final class AdiStepBench {
@@ -27,8 +31,8 @@ public final class AdiStepBench {
     private AdiStepBench() {
     }
 
-    public static Timing.Result run(UNetConfig unetConfig, ClipTextConfig textConfig, int latent, int warmup, int runs,
-                                    Consumer<String> log) {
+    public static Timing.Result run(String name, UNetConfig unetConfig, ClipTextConfig textConfig, int latent, int warmup,
+                                    int runs, Consumer<String> log) {
         log.accept("initialising the text encoder and UNet with random weights ...");
         ClipTextEncoder text = ClipTextEncoder.build(textConfig, new RandomParameters(1, 0.02, false), "random");
         try (UNet unet = new UNet(unetConfig, new RandomParameters(3, 0.02, false), null)) {
@@ -44,10 +48,14 @@ public final class AdiStepBench {
                         Nd4j.randn(DataType.FLOAT, 1, unetConfig.outChannels(), latent, latent)));
             }
             log.accept("ADI step (3 samples x " + layers + " identifiers) at " + latent + "x" + latent + " ...");
+            GradientMasks masks = new GradientMasks(MaskMethod.ADI, 0.5, MaskScope.TOKEN);
+            AdamW adam = new AdamW(AdamW.Settings.torchDefaults());
             int[] call = {0};
-            return Timing.measure("ADI" + latent + " step (3 x text+UNet fwd+bwd)", warmup, runs, () -> {
+            return Timing.measure(name + " ADI" + latent + " step (3 x text+UNet fwd+bwd, masks, AdamW)", warmup, runs, () -> {
                 long t0 = System.nanoTime();
-                objective.evaluateSamples(ids, PLACEHOLDER, v, samples);
+                var r = objective.evaluateSamples(ids, PLACEHOLDER, v, samples);
+                var masked = masks.compute(r.get(0).gradV(), r.get(1).gradV(), r.get(2).gradV());
+                adam.step("identifiers", v, masked.maskedGradient(), 5e-3);
                 log.accept(String.format("  step %d: %.1f s, peak RSS so far %s", ++call[0], (System.nanoTime() - t0) / 1e9,
                         MemoryProbe.gib(MemoryProbe.peakRss())));
             });
