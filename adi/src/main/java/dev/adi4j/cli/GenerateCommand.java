@@ -1,5 +1,6 @@
 package dev.adi4j.cli;
 
+import dev.adi4j.adi.baseline.CustomDiffusionDeltas;
 import dev.adi4j.core.image.GenerationParameters;
 import dev.adi4j.core.image.ImageGrid;
 import dev.adi4j.core.image.Images;
@@ -39,6 +40,8 @@ public final class GenerateCommand implements Callable<Integer> {
     String size;
     @Option(names = "--num-images", defaultValue = "1") int numImages;
     @Option(names = "--identifiers", description = "learned identifiers (safetensors) to use in the prompt") Path identifiers;
+    @Option(names = "--custom-diffusion", description = "Custom Diffusion weights + token (safetensors) to use; the token then works in the prompt")
+    Path customDiffusion;
     @Option(names = "--out", defaultValue = "out") Path out;
     @Option(names = "--force", description = "overwrite existing files") boolean force;
 
@@ -49,6 +52,9 @@ public final class GenerateCommand implements Callable<Integer> {
             GenerationRequest request = new GenerationRequest(prompt, negativePrompt, wh[0], wh[1], steps, guidance,
                     sampler, seed, numImages);
             Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
+            if (customDiffusion != null) {
+                ids = CustomDiffusionDeltas.load(customDiffusion, pipe.unet().config()).useIn(pipe.unet(), ids);
+            }
             List<Path> files = new ArrayList<>();
             for (int i = 0; i < numImages; i++) files.add(out.resolve(String.format("%s-%d.png", "image", seed + i)));
             Path grid = out.resolve("grid-" + seed + ".png");
@@ -66,6 +72,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 text.put("adi4j.seed", Long.toString(seed + i));
                 text.put("adi4j.model", model.toAbsolutePath().toString());
                 if (identifiers != null) text.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
+                if (customDiffusion != null) text.put("adi4j.custom_diffusion", customDiffusion.toAbsolutePath().toString());
                 PngWriter.write(pictures.get(i), files.get(i), text, force);
                 labels.add("seed " + (seed + i));
                 System.out.println(files.get(i));
