@@ -77,7 +77,7 @@ class CustomDiffusionTrainingTest {
         TinySd.Sgd sgd = new TinySd.Sgd();
         long t0 = System.nanoTime();
         CustomDiffusion.Result r = trainer.train(example(), options(1, 0.05, seed), sgd, CustomDiffusion.Progress.NONE);
-        System.out.printf("one Custom Diffusion step on tiny-sd, 16x16 latents (first, graphs built): %.2f s%n",
+        System.out.printf("one Custom Diffusion step on tiny-sd, 16x16 latents (graphs may be built already by other tests): %.2f s%n",
                 (System.nanoTime() - t0) / 1e9);
         assertEquals(before, r.losses()[0], 1e-5 * before, "the step's loss is the loss of that draw");
 
