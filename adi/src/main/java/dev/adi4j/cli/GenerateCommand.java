@@ -1,5 +1,6 @@
 package dev.adi4j.cli;
 
+import dev.adi4j.adi.baseline.CustomDiffusionDeltas;
 import dev.adi4j.core.image.ImageSet;
 import dev.adi4j.core.image.Images;
 import dev.adi4j.core.image.PixelRange;
@@ -34,6 +35,8 @@ public final class GenerateCommand implements Callable<Integer> {
     String size;
     @Option(names = "--num-images", defaultValue = "1") int numImages;
     @Option(names = "--identifiers", description = "learned identifiers (safetensors) to use in the prompt") Path identifiers;
+    @Option(names = "--custom-diffusion", description = "Custom Diffusion weights + token (safetensors) to use; the token then works in the prompt")
+    Path customDiffusion;
     @Option(names = "--out", defaultValue = "out") Path out;
     @Option(names = "--force", description = "overwrite existing files") boolean force;
 
@@ -44,6 +47,9 @@ public final class GenerateCommand implements Callable<Integer> {
             GenerationRequest request = new GenerationRequest(prompt, negativePrompt, wh[0], wh[1], steps, guidance,
                     sampler, seed, numImages);
             Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
+            if (customDiffusion != null) {
+                ids = CustomDiffusionDeltas.load(customDiffusion, pipe.unet().config()).useIn(pipe.unet(), ids);
+            }
             ImageSet set = ImageSet.of(out, "image", ImageSet.consecutiveSeeds(seed, numImages));
             set.checkWritable(force);
             Files.createDirectories(out);
@@ -53,6 +59,7 @@ public final class GenerateCommand implements Callable<Integer> {
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("adi4j.model", model.toAbsolutePath().toString());
             if (identifiers != null) extra.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
+            if (customDiffusion != null) extra.put("adi4j.custom_diffusion", customDiffusion.toAbsolutePath().toString());
             set.write(Images.fromTensor(images, PixelRange.ZERO_TO_ONE), prompt, negativePrompt, settings(request),
                     extra, force);
             set.files().forEach(System.out::println);

@@ -1,5 +1,6 @@
 package dev.adi4j.adi.mask;
 
+import dev.adi4j.testsupport.Shared;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.DynamicTest;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Replays every case of fixtures/adi_cases.json through {@link AdiUpdateReplay}. */
 class AdiUpdateGoldenTest {
-    static final Path FIXTURES = Path.of(System.getProperty("adi4j.shared", "../shared")).resolve("fixtures")
+    static final Path FIXTURES = Shared.root().resolve("fixtures")
             .toAbsolutePath().normalize();
 
     record Case(String name, Path file, AdiUpdateReplay.Params params, List<String> outputs, double tol) {

@@ -94,15 +94,9 @@ public final class NetGraph {
                 throw new IllegalArgumentException("'" + w + "' is not a trainable input of this graph");
             }
         }
-        // setLossVariables drops SameDiff's gradient function, which would then be differentiated anew on every call
-        if (!sd.getLossVariables().equals(List.of(loss))) sd.setLossVariables(loss);
+        SameDiff gradFn = gradFunction(loss);
         Map<String, INDArray> ph = feed(values);
         Map<String, INDArray> result = new LinkedHashMap<>();
-        if (sd.getFunction("grad") == null) QuietStdout.call(() -> {
-            sd.createGradFunction();
-            return null;
-        });
-        SameDiff gradFn = sd.getFunction("grad");
         if (gradientCacheBytes >= 0) {
             CappedArrayCache.install(gradFn, gradientCacheBytes);
         } else {
@@ -119,6 +113,37 @@ public final class NetGraph {
         for (String w : wrt) result.put("grad:" + w, all.get(gradientName(w, loss)).dup());
         return result;
     }
+
+    /** The gradient function of {@code loss}, differentiated on first use. */
+    private SameDiff gradFunction(String loss) {
+        // setLossVariables drops SameDiff's gradient function, which would then be differentiated anew on every call
+        if (!sd.getLossVariables().equals(List.of(loss))) sd.setLossVariables(loss);
+        if (sd.getFunction("grad") == null) QuietStdout.call(() -> {
+            sd.createGradFunction();
+            return null;
+        });
+        return sd.getFunction("grad");
+    }
+
+    /**
+     * Whether {@code loss} depends on the variable {@code name} (a trainable input or weight), i.e. whether
+     * {@link #gradients} can be asked for it. A stage graph declares every weight of its network but uses few.
+     */
+    public boolean hasGradient(String loss, String name) {
+        SDVariable v = sd.getVariable(name);
+        if (v == null || notDifferentiable.contains(loss)) return false;
+        try {
+            gradFunction(loss);
+        } catch (IllegalStateException e) {
+            // SameDiff refuses graphs whose loss depends on no variable at all (e.g. a first stage without
+            // a trainable sample): then nothing has a gradient, and asking again would fail the same way
+            notDifferentiable.add(loss);
+            return false;
+        }
+        return v.getGradient() != null;
+    }
+
+    private final java.util.Set<String> notDifferentiable = new java.util.HashSet<>();
 
     private String gradientName(String wrt, String loss) {
         SDVariable g = sd.getVariable(wrt).getGradient();

@@ -15,6 +15,21 @@ public interface ParameterSource {
      */
     SDVariable get(SameDiff sd, ParamSpec spec);
 
+    /** Whether {@code name} is a trainable parameter (a SameDiff variable in every graph). */
+    default boolean isTrainable(String name) {
+        return false;
+    }
+
+    /**
+     * The array graphs use for a parameter, in graph layout ({@link ParamSpec#layout()}), shared by every graph
+     * built from this source: writing it in place changes what they compute.
+     *
+     * @throws UnsupportedOperationException for sources without arrays (shape-only, random)
+     */
+    default org.nd4j.linalg.api.ndarray.INDArray array(ParamSpec spec) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not hold parameter arrays");
+    }
+
     /** Throws {@link WeightsException} listing every problem seen so far (missing, extra, wrongly shaped). */
     void finish();
 }

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 public final class SafetensorsParameters extends AbstractParameterSource {
     private final List<SafetensorsReader> files;
-    private final boolean trainable;
+    private final Predicate<String> trainable;
     private final Predicate<String> ignorableExtra;
     private final Set<String> used = new HashSet<>();
     /** Graph-layout arrays already loaded: graphs built later for other input shapes share them. */
@@ -32,6 +32,19 @@ public final class SafetensorsParameters extends AbstractParameterSource {
      * @param ignorableExtra keys that may be present without the network using them (e.g. position_ids)
      */
     public SafetensorsParameters(List<SafetensorsReader> files, boolean trainable, Predicate<String> ignorableExtra) {
+        this(files, trainable ? k -> true : k -> false, ignorableExtra);
+    }
+
+    /**
+     * Only the parameters {@code trainable} selects become SameDiff variables (e.g. the cross-attention key/value
+     * projections for Custom Diffusion); the rest stay constants. Either way every graph shares one array per
+     * parameter, so updating a trainable array in place changes every graph built from this source.
+     *
+     * @param trainable      selects trainable parameters by reference name
+     * @param ignorableExtra keys that may be present without the network using them (e.g. position_ids)
+     */
+    public SafetensorsParameters(List<SafetensorsReader> files, Predicate<String> trainable,
+                                 Predicate<String> ignorableExtra) {
         this.files = List.copyOf(files);
         this.trainable = trainable;
         this.ignorableExtra = ignorableExtra;
@@ -56,7 +69,33 @@ public final class SafetensorsParameters extends AbstractParameterSource {
             return standIn(sd, spec);
         }
         INDArray arr = loaded.computeIfAbsent(spec.name(), n -> spec.layout().toGraph(file.loadFloat(n)));
-        return trainable ? sd.var(spec.name(), arr) : sd.constant(spec.name(), arr);
+        return trainable.test(spec.name()) ? sd.var(spec.name(), arr) : sd.constant(spec.name(), arr);
+    }
+
+    @Override
+    public boolean isTrainable(String name) {
+        return trainable.test(name);
+    }
+
+    /**
+     * The graph-layout array every graph uses for {@code spec}, loaded now if no graph has asked for it yet.
+     * Writable (loads decode into fresh memory, never a view of the file).
+     */
+    @Override
+    public INDArray array(ParamSpec spec) {
+        INDArray known = loaded.get(spec.name());
+        if (known != null) return known;
+        used.add(spec.name());
+        SafetensorsReader file = fileOf(spec.name());
+        if (file == null) {
+            throw new WeightsException(files.get(0).file().toString(), List.of("missing: " + spec.name()));
+        }
+        long[] shape = file.info(spec.name()).shape();
+        if (!Arrays.equals(shape, spec.shape())) {
+            throw new WeightsException(file.file().toString(), List.of("wrong shape: " + spec.name() + " is "
+                    + Arrays.toString(shape) + ", expected " + Arrays.toString(spec.shape())));
+        }
+        return loaded.computeIfAbsent(spec.name(), n -> spec.layout().toGraph(file.loadFloat(n)));
     }
 
     private SafetensorsReader fileOf(String name) {

@@ -101,6 +101,12 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         }
         int[] ids = tokenizer.encode(prompt);
         if (used.isEmpty()) return Conditioning.shared(textEncoder.encode(new int[][]{ids}));
+        if (used.values().stream().allMatch(v -> v.rank() == 2 && v.size(0) == 1)) {
+            // single-vector identifiers (Textual Inversion, Custom Diffusion's token) are the same in every layer
+            Map<Integer, INDArray> vectors = new java.util.HashMap<>();
+            used.forEach((id, v) -> vectors.put(id, v.reshape(v.size(1))));
+            return Conditioning.shared(textEncoder.forward(textEncoder.embed(new int[][]{ids}, vectors)));
+        }
         LayerWiseEncoder encoder = new LayerWiseEncoder(textEncoder, unet.crossAttentionLayers());
         return Conditioning.layerWise(LayerWiseEncoder.perLayer(encoder.encode(ids, used)));
     }

@@ -57,6 +57,16 @@ final class CheckpointedGradients {
 
     UNet.LossGradients lossGradients(UNetGraphSpec spec, INDArray sample, INDArray timesteps, List<INDArray> contexts,
                                      INDArray target, boolean wrtSample) {
+        return lossGradients(spec, sample, timesteps, contexts, target, wrtSample, List.of(), new HashMap<>());
+    }
+
+    /**
+     * As above, and also d loss / d each of {@code weights} (trainable weights, graph layout) into
+     * {@code weightGradients}; a weight used by several stages gets the sum of their contributions.
+     */
+    UNet.LossGradients lossGradients(UNetGraphSpec spec, INDArray sample, INDArray timesteps, List<INDArray> contexts,
+                                     INDArray target, boolean wrtSample, List<String> weights,
+                                     Map<String, INDArray> weightGradients) {
         List<UNetStage> stages = plan().stages();
         List<Call> calls = new ArrayList<>();
         List<INDArray> outputs = new ArrayList<>();
@@ -68,7 +78,11 @@ final class CheckpointedGradients {
                 Call call = new Call(index, spec, hidden, skip, resizeTo, first);
                 calls.add(call);
                 if (index == stages.size() - 1) {
-                    lastResult.putAll(gradients(call, timesteps, contexts, target, List.of(HIDDEN), "output", "loss"));
+                    List<String> wrt = new ArrayList<>(List.of(HIDDEN));
+                    List<String> own = weightsOf(graph(call), weights);
+                    wrt.addAll(own);
+                    lastResult.putAll(gradients(call, timesteps, contexts, target, wrt, "output", "loss"));
+                    for (String w : own) accumulateWeight(weightGradients, w, lastResult.get("grad:" + w));
                     return lastResult.get("output");
                 }
                 INDArray out = graph(call).graph().run(inputs(call, timesteps, contexts), "output").get("output");
@@ -92,12 +106,15 @@ final class CheckpointedGradients {
             if (upstream == null) throw new IllegalStateException("no gradient reached stage " + stages.get(i).name());
             boolean hiddenTrainable = i > 0 || wrtSample;
             StageGraph sg = graph(call);
-            if (!hiddenTrainable && sg.contextInputs().isEmpty()) continue;
+            List<String> own = weightsOf(sg, weights);
+            if (!hiddenTrainable && sg.contextInputs().isEmpty() && own.isEmpty()) continue;
             List<String> wrt = new ArrayList<>();
             if (hiddenTrainable) wrt.add(HIDDEN);
             if (call.skip() != null) wrt.add(SKIP);
             wrt.addAll(sg.contextInputs());
+            wrt.addAll(own);
             Map<String, INDArray> r = gradients(call, timesteps, contexts, upstream, wrt);
+            for (String w : own) accumulateWeight(weightGradients, w, r.get("grad:" + w));
             if (hiddenTrainable) accumulate(gradients, call.hidden(), r.get("grad:" + HIDDEN));
             if (call.skip() != null) accumulate(gradients, call.skip(), r.get("grad:" + SKIP));
             for (int j = 0; j < sg.contextInputs().size(); j++) {
@@ -113,6 +130,18 @@ final class CheckpointedGradients {
     /** Drops the stage graphs (their weights stay with the parameter source). */
     void clear() {
         graphs.clear();
+    }
+
+    /** The weights among {@code weights} this stage's loss depends on (each stage graph declares them all). */
+    private static List<String> weightsOf(StageGraph sg, List<String> weights) {
+        List<String> own = new ArrayList<>();
+        for (String w : weights) if (sg.graph().hasGradient("loss", w)) own.add(w);
+        return own;
+    }
+
+    private static void accumulateWeight(Map<String, INDArray> gradients, String name, INDArray gradient) {
+        INDArray previous = gradients.get(name);
+        gradients.put(name, previous == null ? gradient : previous.addi(gradient));
     }
 
     private static void accumulate(Map<INDArray, INDArray> gradients, INDArray value, INDArray gradient) {

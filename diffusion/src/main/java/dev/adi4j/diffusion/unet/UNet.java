@@ -4,6 +4,7 @@ import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.model.Component;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.diffusion.nn.EngineOptions;
+import dev.adi4j.diffusion.nn.FrozenParameters;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.ParameterSource;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
@@ -66,13 +67,21 @@ public final class UNet implements AutoCloseable {
      *         ({@link WeightsException}, all listed)
      */
     public static UNet load(ModelFolder folder) {
+        return load(folder, name -> false);
+    }
+
+    /**
+     * Loads like {@link #load(ModelFolder)} with the weights {@code trainable} selects as SameDiff variables (see
+     * {@link #weightGradients}); all other weights stay constants. Forward passes are unchanged.
+     */
+    public static UNet load(ModelFolder folder, java.util.function.Predicate<String> trainable) {
         UNetConfig config = folder.unet();
         // Kept open for the UNet's lifetime (closed by close()): weights are read when a graph is first built,
         // which is lazy here, so the files must outlive load().
         WeightReaders weights = WeightReaders.open(folder.unetWeights());
         try {
             SafetensorsParameters.verify(declaredParameters(config), weights.readers(), k -> false);
-            return new UNet(config, new SafetensorsParameters(weights.readers(), false, k -> false), weights);
+            return new UNet(config, new SafetensorsParameters(weights.readers(), trainable, k -> false), weights);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -82,6 +91,11 @@ public final class UNet implements AutoCloseable {
     /** Loads a UNet component folder on its own (e.g. {@code tiny-sd/unet}); see {@link #load(ModelFolder)}. */
     public static UNet load(Path componentFolder) {
         return load(ModelFolder.component(Component.UNET, componentFolder));
+    }
+
+    /** {@link #load(ModelFolder, java.util.function.Predicate)} of a UNet component folder. */
+    public static UNet load(Path componentFolder, java.util.function.Predicate<String> trainable) {
+        return load(ModelFolder.component(Component.UNET, componentFolder), trainable);
     }
 
     /** Every parameter the network declares for a config, in construction order (no weights allocated). */
@@ -116,9 +130,11 @@ public final class UNet implements AutoCloseable {
         } else {
             contexts = Contexts.shared(g.input("encoder_hidden_states", s.trainableContext(), s.batch(), s.seqLen(), dim));
         }
-        Scope root = Scope.root(g.sameDiff(), params, "");
+        boolean forwardOnly = !s.withLoss() && !s.trainableSample() && !s.trainableContext();
+        ParameterSource source = forwardOnly && hasTrainableWeights() ? new FrozenParameters(params) : params;
+        Scope root = Scope.root(g.sameDiff(), source, "");
         Tensor out = new UNet2DConditionModel(root, config).forward(sample, timestep, contexts);
-        params.finish();
+        source.finish();
         g.name(out, "output");
         if (s.withLoss()) {
             Tensor target = g.input("target", false, out.shape());
@@ -181,6 +197,94 @@ public final class UNet implements AutoCloseable {
         for (String w : wrt) if (!w.equals("sample")) ctxGrads.add(r.get("grad:" + w));
         return new LossGradients(r.get("output"), r.get("loss").getDouble(0), ctxGrads,
                 wrtSample ? r.get("grad:sample") : null);
+    }
+
+    /** The trainable weights (see {@link #load(Path, java.util.function.Predicate)}), in declaration order. */
+    public List<String> trainableParameters() {
+        List<String> names = new ArrayList<>();
+        for (dev.adi4j.diffusion.nn.ParamSpec p : specs().values()) if (params.isTrainable(p.name())) names.add(p.name());
+        return names;
+    }
+
+    private Boolean trainableWeights;
+
+    private boolean hasTrainableWeights() {
+        if (trainableWeights == null) trainableWeights = !trainableParameters().isEmpty();
+        return trainableWeights;
+    }
+
+    /** Name, reference shape and graph layout of a declared parameter. */
+    public dev.adi4j.diffusion.nn.ParamSpec parameterSpec(String name) {
+        dev.adi4j.diffusion.nn.ParamSpec p = specs().get(name);
+        if (p == null) throw new IllegalArgumentException("the UNet has no parameter '" + name + "'");
+        return p;
+    }
+
+    /**
+     * The live array of a weight in graph layout ({@code parameterSpec(name).layout()}), shared by every graph of
+     * this UNet: writing it in place (an optimizer step, applying fine-tuned weights) changes all later passes.
+     */
+    public INDArray parameter(String name) {
+        return params.array(parameterSpec(name));
+    }
+
+    private Map<String, dev.adi4j.diffusion.nn.ParamSpec> specs;
+
+    private Map<String, dev.adi4j.diffusion.nn.ParamSpec> specs() {
+        if (specs == null) {
+            specs = new LinkedHashMap<>();
+            for (dev.adi4j.diffusion.nn.ParamSpec p : declaredParameters(config)) specs.put(p.name(), p);
+        }
+        return specs;
+    }
+
+    /**
+     * The denoising loss mean((output - target)^2) of one shared context and, from the same forward and
+     * backward pass, its gradients with respect to every trainable weight and to the context. Checkpointed
+     * like {@link #lossGradients} unless {@link #gradientCheckpointing} is off.
+     *
+     * @throws IllegalStateException when the UNet has no trainable weights
+     */
+    public WeightGradients weightGradients(INDArray sample, INDArray timesteps, INDArray context, INDArray target) {
+        List<String> weights = trainableParameters();
+        if (weights.isEmpty()) {
+            throw new IllegalStateException("this UNet has no trainable weights (load it with a trainable predicate)");
+        }
+        UNetGraphSpec spec = spec(sample, context, false, false, true, true);
+        long[] outShape = {sample.size(0), config.outChannels(), sample.size(2), sample.size(3)};
+        if (!Arrays.equals(target.shape(), outShape)) {
+            throw new IllegalArgumentException("target must have the output's shape " + Arrays.toString(outShape)
+                    + ", got " + Arrays.toString(target.shape()));
+        }
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        if (checkpointing) {
+            LossGradients r = checkpointed.lossGradients(spec, sample, timesteps, List.of(context), target, false,
+                    weights, grads);
+            Map<String, INDArray> ordered = new LinkedHashMap<>();
+            for (String w : weights) {
+                INDArray g = grads.get(w);
+                // a weight no stage uses has a zero gradient, as in PyTorch after zero_grad
+                ordered.put(w, g != null ? g : org.nd4j.linalg.factory.Nd4j.zeros(parameter(w).dataType(), parameter(w).shape()));
+            }
+            return new WeightGradients(r.output(), r.loss(), ordered, r.contextGradients().get(0));
+        }
+        NetGraph g = graph(spec);
+        Map<String, INDArray> in = Map.of("sample", sample, "timestep", timesteps, "target", target,
+                "encoder_hidden_states", context);
+        List<String> wrt = new ArrayList<>(weights);
+        wrt.add("encoder_hidden_states");
+        Map<String, INDArray> r = g.gradients(in, "loss", wrt.toArray(String[]::new), "output", "loss");
+        for (String w : weights) grads.put(w, r.get("grad:" + w));
+        return new WeightGradients(r.get("output"), r.get("loss").getDouble(0), grads,
+                r.get("grad:encoder_hidden_states"));
+    }
+
+    /**
+     * Output, loss, d loss / d each trainable weight (graph layout, same shape as {@link #parameter}) and
+     * d loss / d the shared context.
+     */
+    public record WeightGradients(INDArray output, double loss, Map<String, INDArray> weightGradients,
+                                  INDArray contextGradient) {
     }
 
     /** Output, loss value, d loss / d context(s) and d loss / d sample (null unless asked). */

@@ -1,5 +1,6 @@
 package dev.adi4j.diffusion.pipeline;
 
+import dev.adi4j.testsupport.Shared;
 import dev.adi4j.core.model.Component;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.core.model.ModelFolderException;
@@ -42,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * networks loaded from tiny-sd's component folders, which the goldens check.
  */
 class NetworkLoadingTest {
-    private static final Path TINY = Path.of(System.getProperty("adi4j.shared", "../shared"))
+    private static final Path TINY = Shared.root()
             .resolve("fixtures/tiny-sd").toAbsolutePath().normalize();
 
     private static INDArray sample;
