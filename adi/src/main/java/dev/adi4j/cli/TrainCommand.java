@@ -53,6 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     int checkpointsTotalLimit;
     @Option(names = "--resume-from-checkpoint", description = "a checkpoint folder, or latest") String resumeFromCheckpoint;
     @Option(names = "--action-different-steps", defaultValue = "200") int actionDifferentSteps;
+    @Option(names = "--action-different-lr", defaultValue = "1e-5") double actionDifferentLr;
     @Option(names = "--action-different-phrase", description = "other action for the subject model, repeatable (default: standing, walking, sitting, ...)")
     List<String> actionDifferentPhrases;
     @Option(names = "--action-different-dir", description = "your own action-different images, named as the anchors")
@@ -73,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
                 lrWarmupSteps, adamWeightDecay, maxTrainSteps, gradientAccumulationSteps, seed, resolution, randomFlip,
                 requireCaptions, templates == null ? PromptTemplates.DEFAULTS : templates, validationPrompt,
                 numValidationImages, validationSteps, validationInferenceSteps, checkpointingSteps,
-                checkpointsTotalLimit, resumeFromCheckpoint, actionDifferentSteps,
+                checkpointsTotalLimit, resumeFromCheckpoint, actionDifferentSteps, actionDifferentLr,
                 actionDifferentPhrases == null ? TrainConfig.DEFAULT_ACTION_PHRASES : actionDifferentPhrases,
                 actionDifferentDir);
     }

@@ -111,6 +111,45 @@ class TrainEndToEndTest {
     }
 
     @Test
+    void adiMakesItsOwnActionDifferentSamplesOnceAndReusesThem() throws Exception {
+        Path out = dir.resolve("run-generated");
+        List<String> args = train("adi", out, "--action-different-steps", "2", "--max-train-steps", "1");
+        args.remove(args.indexOf("--action-different-dir") + 1);
+        args.remove("--action-different-dir");
+        Captured r = adi(args);
+        assertEquals(0, r.code(), r.all());
+        List<Path> samples;
+        try (var s = Files.list(out.resolve("action-different"))) {
+            samples = s.sorted().toList();
+        }
+        assertEquals(3, samples.size(), samples.toString());
+        assertTrue(samples.get(0).getFileName().toString().startsWith("person0-"), samples.toString());
+        List<java.nio.file.attribute.FileTime> times = new ArrayList<>();
+        for (Path p : samples) times.add(Files.getLastModifiedTime(p));
+
+        Captured again = adi(args);
+        assertEquals(0, again.code(), again.all());
+        assertTrue(!again.err().contains("subject model for"), "samples were made again: " + again.err());
+        for (int i = 0; i < samples.size(); i++) assertEquals(times.get(i), Files.getLastModifiedTime(samples.get(i)));
+    }
+
+    @Test
+    void customDiffusionTrainsAndGenerates() throws Exception {
+        Path out = dir.resolve("run-custom-diffusion");
+        List<String> args = train("custom-diffusion", out, "--learning-rate", "1e-5");
+        Captured r = adi(args);
+        assertEquals(0, r.code(), r.all());
+        Path deltas = out.resolve("custom_diffusion.safetensors");
+        assertEquals(deltas.toString(), r.out().strip());
+        assertEquals(2, TrainingLog.read(out.resolve("log.jsonl")).size());
+        Captured g = adi(List.of("generate", "--model", TINY.toString(), "--prompt", "a photo of a panda <arms-up>",
+                "--custom-diffusion", deltas.toString(), "--steps", "2", "--size", "64x64", "--out",
+                out.resolve("gen").toString()));
+        assertEquals(0, g.code(), g.all());
+        assertTrue(Files.isRegularFile(out.resolve("gen/image-0.png")));
+    }
+
+    @Test
     void badInputIsOneClearLine() throws Exception {
         Captured twoWords = adi(train("pplus", dir.resolve("bad1"), "--initializer-token", "tall person"));
         assertEquals(1, twoWords.code());

@@ -40,6 +40,7 @@ import java.util.List;
  * @param checkpointsTotalLimit  keep at most N checkpoints (0: all)
  * @param resumeFromCheckpoint   null, "latest", or a checkpoint folder
  * @param actionDifferentSteps   fine-tuning steps of the per-anchor subject model (ADI's action-different samples)
+ * @param actionDifferentLr      AdamW learning rate of that subject model (Custom Diffusion's 1e-5 by default)
  * @param actionDifferentPhrases other actions the subject model is asked to draw
  * @param actionDifferentDir     user-supplied action-different images (file names as the anchors'), or null
  */
@@ -51,7 +52,8 @@ public record TrainConfig(
         int resolution, boolean randomFlip, boolean requireCaptions, List<String> templates,
         String validationPrompt, int numValidationImages, int validationSteps, int validationInferenceSteps,
         int checkpointingSteps, int checkpointsTotalLimit, String resumeFromCheckpoint,
-        int actionDifferentSteps, List<String> actionDifferentPhrases, Path actionDifferentDir) {
+        int actionDifferentSteps, double actionDifferentLr, List<String> actionDifferentPhrases,
+        Path actionDifferentDir) {
 
     public static final List<String> DEFAULT_ACTION_PHRASES = List.of("standing", "walking", "sitting",
             "running", "lying down", "jumping");
@@ -65,7 +67,7 @@ public record TrainConfig(
     public static TrainConfig defaults(Path model, Path trainDataDir, Path outputDir) {
         return new TrainConfig(model, trainDataDir, outputDir, "<action>", "person", TrainMethod.ADI, 0.5,
                 MaskScope.TOKEN, 5e-3, false, "constant", 0, 1e-2, 500, 1, 0, 512, false, false,
-                PromptTemplates.DEFAULTS, null, 4, 100, 25, 100, 0, null, 200, DEFAULT_ACTION_PHRASES, null);
+                PromptTemplates.DEFAULTS, null, 4, 100, 25, 100, 0, null, 200, 1e-5, DEFAULT_ACTION_PHRASES, null);
     }
 
     /** Learning rate after {@code --scale-lr}. */
@@ -102,6 +104,8 @@ public record TrainConfig(
         require(checkpointingSteps >= 1, "--checkpointing-steps must be >= 1, got " + checkpointingSteps);
         require(checkpointsTotalLimit >= 0, "--checkpoints-total-limit must be >= 0, got " + checkpointsTotalLimit);
         require(actionDifferentSteps >= 1, "--action-different-steps must be >= 1, got " + actionDifferentSteps);
+        require(Double.isFinite(actionDifferentLr) && actionDifferentLr > 0,
+                "--action-different-lr must be > 0, got " + actionDifferentLr);
         require(!actionDifferentPhrases.isEmpty(), "--action-different-phrases must name at least one action");
         require(!templates.isEmpty(), "--templates must give at least one template");
         try {
@@ -124,6 +128,7 @@ public record TrainConfig(
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException(message);
     }
+
 
     /** A builder starting from this config: {@code TrainConfig.defaults(...).toBuilder().maxTrainSteps(300).build()}. */
     public Builder toBuilder() {
@@ -156,6 +161,7 @@ public record TrainConfig(
         b.checkpointsTotalLimit = checkpointsTotalLimit;
         b.resumeFromCheckpoint = resumeFromCheckpoint;
         b.actionDifferentSteps = actionDifferentSteps;
+        b.actionDifferentLr = actionDifferentLr;
         b.actionDifferentPhrases = actionDifferentPhrases;
         b.actionDifferentDir = actionDifferentDir;
         return b;
@@ -191,6 +197,7 @@ public record TrainConfig(
         private int checkpointsTotalLimit;
         private String resumeFromCheckpoint;
         private int actionDifferentSteps;
+        private double actionDifferentLr;
         private List<String> actionDifferentPhrases;
         private Path actionDifferentDir;
 
@@ -337,6 +344,11 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder actionDifferentLr(double value) {
+            this.actionDifferentLr = value;
+            return this;
+        }
+
         public Builder actionDifferentPhrases(List<String> value) {
             this.actionDifferentPhrases = value;
             return this;
@@ -349,7 +361,7 @@ public record TrainConfig(
 
         /** The config, validated. */
         public TrainConfig build() {
-            return new TrainConfig(model, trainDataDir, outputDir, placeholderToken, initializerToken, method, beta, maskScope, learningRate, scaleLr, lrScheduler, lrWarmupSteps, adamWeightDecay, maxTrainSteps, gradientAccumulationSteps, seed, resolution, randomFlip, requireCaptions, templates, validationPrompt, numValidationImages, validationSteps, validationInferenceSteps, checkpointingSteps, checkpointsTotalLimit, resumeFromCheckpoint, actionDifferentSteps, actionDifferentPhrases, actionDifferentDir).validate();
+            return new TrainConfig(model, trainDataDir, outputDir, placeholderToken, initializerToken, method, beta, maskScope, learningRate, scaleLr, lrScheduler, lrWarmupSteps, adamWeightDecay, maxTrainSteps, gradientAccumulationSteps, seed, resolution, randomFlip, requireCaptions, templates, validationPrompt, numValidationImages, validationSteps, validationInferenceSteps, checkpointingSteps, checkpointsTotalLimit, resumeFromCheckpoint, actionDifferentSteps, actionDifferentLr, actionDifferentPhrases, actionDifferentDir).validate();
         }
     }
 }

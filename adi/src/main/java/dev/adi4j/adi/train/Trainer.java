@@ -1,6 +1,7 @@
 package dev.adi4j.adi.train;
 
 import dev.adi4j.adi.log.TrainingLog;
+import dev.adi4j.adi.baseline.CustomDiffusion;
 import dev.adi4j.adi.data.ActionDataset;
 import dev.adi4j.adi.data.DataOptions;
 import dev.adi4j.adi.data.Draws;
@@ -56,9 +57,6 @@ public final class Trainer {
 
     /** Trains (or resumes) to {@code maxTrainSteps} and writes the run folder. */
     public Result run() {
-        if (config.method() == TrainMethod.CUSTOM_DIFFUSION) {
-            throw new UnsupportedOperationException("--method custom-diffusion is trained by the baseline trainer");
-        }
         long t0 = System.nanoTime();
         run.create();
         run.writeConfig(config);
@@ -66,7 +64,15 @@ public final class Trainer {
                 config.randomFlip(), config.requireCaptions(), config.seed()));
         PromptTemplates templates = PromptTemplates.of(config.templates());
         listener.message("loading " + config.model() + " ...");
-        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(config.model())) {
+        // The UNet's key/value projections are trainable exactly when a subject model is fine-tuned in this run, a
+        // function of the settings alone, so that a resumed run computes with the very same graphs.
+        boolean subjectModel = config.method() == TrainMethod.CUSTOM_DIFFUSION
+                || (config.method().needsActionSample() && config.actionDifferentDir() == null);
+        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(ModelFolder.open(config.model()),
+                subjectModel ? CustomDiffusion.TRAINABLE : name -> false)) {
+            if (config.method() == TrainMethod.CUSTOM_DIFFUSION) {
+                return new CustomDiffusionRun(config, run, pipe, data, templates, listener).run(t0);
+            }
             Tokens tokens = Tokens.add(pipe.tokenizer(), config.placeholderToken(), config.initializerToken());
             int layers = pipe.unet().crossAttentionLayers();
             int rows = config.method().maskMethod().layerWise() ? layers : 1;
@@ -75,8 +81,10 @@ public final class Trainer {
             Checkpoints checkpoints = new Checkpoints(run.dir());
             int start = resume(checkpoints, v, adam);
 
-            LatentCache cache = new LatentCache(run.dir(), pipe.vae(), vaeIdentity());
-            ActionDifferentSource actionDifferent = config.method().needsActionSample() ? actionDifferent(data) : null;
+            LatentCache cache = new LatentCache(run.dir(), pipe.vae(), modelIdentity());
+            ActionDifferentSource actionDifferent = !config.method().needsActionSample() ? null
+                    : config.actionDifferentDir() != null ? new SuppliedActionDifferent(config.actionDifferentDir(), data)
+                    : new GeneratedActionDifferent(pipe, data, cache, config, modelIdentity(), run.dir(), listener);
             PreparedData prepared = PreparedData.prepare(data, cache, actionDifferent, listener);
 
             StepRunner steps = new StepRunner(config, prepared, templates, tokens, pipe.tokenizer(),
@@ -158,14 +166,8 @@ public final class Trainer {
         return t;
     }
 
-    private ActionDifferentSource actionDifferent(ActionDataset data) {
-        if (config.actionDifferentDir() != null) return new SuppliedActionDifferent(config.actionDifferentDir(), data);
-        throw new UnsupportedOperationException("generated action-different samples are not available yet: pass "
-                + "--action-different-dir");
-    }
-
     /** What the identifiers file and the checkpoints say about the run. */
-    private Map<String, String> metadata(int steps) {
+    Map<String, String> metadata(int steps) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("adi4j.base_model", config.model().toAbsolutePath().normalize().toString());
         m.put("adi4j.method", config.method().cliName());
@@ -191,10 +193,15 @@ public final class Trainer {
         return run.identifiers();
     }
 
-    private String vaeIdentity() {
+    /** The model folder and its weight files' sizes and times: changes when any network's weights change. */
+    private String modelIdentity() {
         StringBuilder sb = new StringBuilder(config.model().toAbsolutePath().normalize().toString());
-        WeightFiles w = ModelFolder.open(config.model()).vaeWeights();
-        for (Path f : w.files()) {
+        ModelFolder folder = ModelFolder.open(config.model());
+        List<Path> files = new ArrayList<>();
+        for (WeightFiles w : List.of(folder.unetWeights(), folder.vaeWeights(), folder.textEncoderWeights())) {
+            files.addAll(w.files());
+        }
+        for (Path f : files) {
             try {
                 sb.append('|').append(f).append(':').append(Files.size(f)).append(':').append(Files.getLastModifiedTime(f));
             } catch (IOException e) {

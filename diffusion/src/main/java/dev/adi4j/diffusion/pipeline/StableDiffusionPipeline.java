@@ -52,12 +52,20 @@ public final class StableDiffusionPipeline implements AutoCloseable {
      * loaded are closed before the error is passed on.
      */
     public static StableDiffusionPipeline load(ModelFolder folder) {
+        return load(folder, name -> false);
+    }
+
+    /**
+     * {@link #load(ModelFolder)} with the UNet weights {@code trainableUNetWeights} selects as SameDiff variables
+     * (fine-tuning them, e.g. Custom Diffusion's key/value projections, while the pipeline samples with them).
+     */
+    public static StableDiffusionPipeline load(ModelFolder folder, java.util.function.Predicate<String> trainableUNetWeights) {
         SchedulerConfig scheduler = folder.scheduler();
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer().folder(), ClipTokenizer.Pipeline.HF);
         ClipTextEncoder text = ClipTextEncoder.load(folder);
         UNet unet = null;
         try {
-            unet = UNet.load(folder);
+            unet = UNet.load(folder, trainableUNetWeights);
             AutoencoderKL vae = AutoencoderKL.load(folder);
             return new StableDiffusionPipeline(tokenizer, text, unet, vae, scheduler);
         } catch (RuntimeException e) {

@@ -1,0 +1,92 @@
+package dev.adi4j.adi.train;
+
+import dev.adi4j.adi.baseline.CustomDiffusion;
+import dev.adi4j.adi.data.ActionDataset;
+import dev.adi4j.adi.data.Draws;
+import dev.adi4j.adi.data.PromptTemplates;
+import dev.adi4j.adi.log.TrainingLog;
+import dev.adi4j.adi.optim.AdamW;
+import dev.adi4j.adi.report.TrainingReport;
+import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code --method custom-diffusion}, the paper's baseline: the cross-attention key/value projections and the
+ * placeholder token fine-tuned on all exemplars (one prompt per exemplar from the templates), AdamW, the run's
+ * learning-rate schedule. Writes {@code custom_diffusion.safetensors}, which {@code adi generate --custom-diffusion}
+ * loads. Not checkpointed: the baseline's trainer runs its steps in one call.
+ */
+final class CustomDiffusionRun {
+    static final String FILE = "custom_diffusion.safetensors";
+
+    private final TrainConfig config;
+    private final RunFolder run;
+    private final StableDiffusionPipeline pipe;
+    private final ActionDataset data;
+    private final PromptTemplates templates;
+    private final TrainListener listener;
+
+    CustomDiffusionRun(TrainConfig config, RunFolder run, StableDiffusionPipeline pipe, ActionDataset data,
+                       PromptTemplates templates, TrainListener listener) {
+        this.config = config;
+        this.run = run;
+        this.pipe = pipe;
+        this.data = data;
+        this.templates = templates;
+        this.listener = listener;
+    }
+
+    Trainer.Result run(long t0) throws IOException {
+        if (config.resumeFromCheckpoint() != null) {
+            throw new IllegalArgumentException("--resume-from-checkpoint: --method custom-diffusion is not checkpointed");
+        }
+        LatentCache cache = new LatentCache(run.dir(), pipe.vae(), config.model().toAbsolutePath().toString());
+        List<INDArray> images = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) images.add(data.image(i, false));
+        List<INDArray> latents = cache.latents("exemplars", images);
+        List<CustomDiffusion.Example> examples = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            SplittableRandom rng = Draws.of(config.seed(), 0, i, "custom-diffusion-prompt");
+            examples.add(new CustomDiffusion.Example(latents.get(i),
+                    templates.prompt(rng, config.placeholderToken(), data.example(i).caption())));
+        }
+        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, config.adamWeightDecay()));
+        var schedule = config.schedule();
+        double base = config.effectiveLearningRate();
+        int[] step = {0};
+        listener.started(0, config.maxTrainSteps());
+        CustomDiffusion.Result result;
+        try (TrainingLog log = TrainingLog.open(run.log())) {
+            log.truncateAfter(0);
+            // the schedule's rate is applied per update: the updater sees each step's parameters in a fixed order
+            int perStep = pipe.unet().trainableParameters().size() + 1;
+            int[] calls = {0};
+            result = new CustomDiffusion(pipe.unet(), pipe.textEncoder(), pipe.tokenizer(), pipe.schedulerConfig())
+                    .train(examples, new CustomDiffusion.Options(config.placeholderToken(), config.initializerToken(),
+                                    config.maxTrainSteps(), base, config.seed(), config.model().toString()),
+                            (name, param, grad, lr) -> adam.step(name, param, grad,
+                                    schedule.lr(base, calls[0]++ / perStep)),
+                            (s, total, loss) -> {
+                                double lr = schedule.lr(base, s);
+                                log.append(new TrainingLog.Step(s + 1, lr, Map.of("anchor", loss), Map.of()));
+                                listener.step(s + 1, total, 0, loss, lr);
+                                step[0] = s + 1;
+                            });
+        }
+        Path out = run.dir().resolve(FILE);
+        result.deltas().save(out);
+        listener.message("custom diffusion model: " + out);
+        TrainingReport.write(run.dir(), run.log(), List.of(), Map.of("adi4j.method", config.method().cliName(),
+                "adi4j.placeholder", config.placeholderToken()));
+        double[] losses = result.losses();
+        return new Trainer.Result(out, step[0], losses[losses.length - 1], (System.nanoTime() - t0) / 1e9);
+    }
+}
