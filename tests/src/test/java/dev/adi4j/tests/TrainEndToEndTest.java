@@ -113,7 +113,8 @@ class TrainEndToEndTest {
     @Test
     void adiMakesItsOwnActionDifferentSamplesOnceAndReusesThem() throws Exception {
         Path out = dir.resolve("run-generated");
-        List<String> args = train("adi", out, "--action-different-steps", "2", "--max-train-steps", "1");
+        List<String> args = train("adi", out, "--action-different-steps", "2");
+        args.set(args.indexOf("--max-train-steps") + 1, "1");
         args.remove(args.indexOf("--action-different-dir") + 1);
         args.remove("--action-different-dir");
         Captured r = adi(args);

@@ -1,5 +1,6 @@
 package dev.adi4j.adi.data;
 
+import dev.adi4j.core.config.Configs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +74,7 @@ final class Captions {
             try {
                 node = JSON.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new TrainingDataException(file, expected + ", got invalid JSON (" + jsonProblem(e) + ")", e);
+                throw new TrainingDataException(file, expected + ", got invalid JSON (" + Configs.oneLine(e) + ")", e);
             }
             if (node == null || !node.isObject()) {
                 throw new TrainingDataException(file, expected + ", got " + TrainingDataException.quote(line));
@@ -114,15 +115,5 @@ final class Captions {
         } catch (IOException e) {
             throw new TrainingDataException(file, "cannot read: " + e, e);
         }
-    }
-
-    /** Jackson's message without its multi-line source excerpt, plus the column. */
-    private static String jsonProblem(JsonProcessingException e) {
-        String m = String.valueOf(e.getOriginalMessage());
-        for (String cut : new String[]{"\n", " (start marker", "[Source"}) {
-            int at = m.indexOf(cut);
-            if (at >= 0) m = m.substring(0, at);
-        }
-        return e.getLocation() == null ? m.strip() : m.strip() + " at column " + e.getLocation().getColumnNr();
     }
 }

@@ -1,5 +1,6 @@
 package dev.adi4j.adi.log;
 
+import dev.adi4j.core.config.Configs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -235,7 +236,7 @@ public final class TrainingLog implements Closeable {
         try {
             o = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("invalid JSON (" + jsonProblem(e) + ")", e);
+            throw new IllegalArgumentException("invalid JSON (" + Configs.oneLine(e) + ")", e);
         }
         if (o == null || !o.isObject()) throw new IllegalArgumentException("expected a JSON object per line");
         JsonNode step = o.get("step");
@@ -277,15 +278,5 @@ public final class TrainingLog implements Closeable {
             }
         }
         throw new IllegalArgumentException("\"" + field + "\" is missing or not a number");
-    }
-
-    /** Jackson's message without its multi-line source excerpt, plus the column. */
-    private static String jsonProblem(JsonProcessingException e) {
-        String m = String.valueOf(e.getOriginalMessage());
-        for (String cut : new String[]{"\n", " (start marker", "[Source"}) {
-            int at = m.indexOf(cut);
-            if (at >= 0) m = m.substring(0, at);
-        }
-        return e.getLocation() == null ? m.strip() : m.strip() + " at column " + e.getLocation().getColumnNr();
     }
 }

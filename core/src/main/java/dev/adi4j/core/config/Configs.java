@@ -138,4 +138,14 @@ public final class Configs {
             this.field = field;
         }
     }
+
+    /** Jackson's message in one line: without its multi-line source excerpt, plus the column where it knows it. */
+    public static String oneLine(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        for (String cut : new String[]{"\n", " (start marker", "[Source"}) {
+            int at = m.indexOf(cut);
+            if (at >= 0) m = m.substring(0, at);
+        }
+        return e.getLocation() == null ? m.strip() : m.strip() + " at column " + e.getLocation().getColumnNr();
+    }
 }
