@@ -17,6 +17,8 @@ final class DTypeConversion {
             case F32 -> dst.put(src.asFloatBuffer().limit((int) n));
             case F16 -> { for (long i = 0; i < n; i++) dst.put(halfToFloat(src.getShort())); }
             case BF16 -> { for (long i = 0; i < n; i++) dst.put(bf16ToFloat(src.getShort())); }
+            case F8_E4M3 -> { for (long i = 0; i < n; i++) dst.put(e4m3ToFloat(src.get())); }
+            case F8_E5M2 -> { for (long i = 0; i < n; i++) dst.put(e5m2ToFloat(src.get())); }
             case F64 -> { for (long i = 0; i < n; i++) dst.put((float) src.getDouble()); }
             case I64 -> { for (long i = 0; i < n; i++) dst.put((float) src.getLong()); }
             case I32 -> { for (long i = 0; i < n; i++) dst.put((float) src.getInt()); }
@@ -24,6 +26,7 @@ final class DTypeConversion {
             case I8 -> { for (long i = 0; i < n; i++) dst.put((float) src.get()); }
             case U8 -> { for (long i = 0; i < n; i++) dst.put((float) (src.get() & 0xff)); }
             case BOOL -> { for (long i = 0; i < n; i++) dst.put(src.get() != 0 ? 1f : 0f); }
+            case U16, U32, U64 -> throw new IllegalArgumentException(dtype + " does not load as float32");
         }
     }
 
@@ -40,12 +43,21 @@ final class DTypeConversion {
                 case I16 -> dst[i] = src.getShort();
                 case I8 -> dst[i] = src.get();
                 case U8 -> dst[i] = src.get() & 0xff;
+                case U16 -> dst[i] = src.getShort() & 0xffff;
+                case U32 -> dst[i] = src.getInt() & 0xffffffffL;
+                case U64 -> {
+                    long v = src.getLong();
+                    if (v < 0) return i; // above 2^63 - 1
+                    dst[i] = v;
+                }
                 case BOOL -> dst[i] = src.get() != 0 ? 1 : 0;
                 default -> {
                     double d = switch (dtype) {
                         case F64 -> src.getDouble();
                         case F32 -> src.getFloat();
                         case F16 -> halfToFloat(src.getShort());
+                        case F8_E4M3 -> e4m3ToFloat(src.get());
+                        case F8_E5M2 -> e5m2ToFloat(src.get());
                         default -> bf16ToFloat(src.getShort());
                     };
                     // 2^63 is exactly representable; anything at or above it is out of long range.
@@ -90,6 +102,24 @@ final class DTypeConversion {
             return sign != 0 ? -v : v;
         }
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** OCP FP8 E4M3FN (torch.float8_e4m3fn) to binary32, exact: bias 7, no infinities, S.1111.111 is NaN. */
+    static float e4m3ToFloat(byte b) {
+        int bits = b & 0xff;
+        boolean negative = (bits & 0x80) != 0;
+        int exp = (bits >>> 3) & 0xf;
+        int mant = bits & 0x7;
+        float v;
+        if (exp == 0xf && mant == 0x7) v = Float.NaN;
+        else if (exp == 0) v = mant * 0x1p-9f;
+        else v = Math.scalb(1f + mant / 8f, exp - 7);
+        return negative ? -v : v;
+    }
+
+    /** OCP FP8 E5M2 (torch.float8_e5m2) to binary32, exact: the upper byte of a binary16. */
+    static float e5m2ToFloat(byte b) {
+        return halfToFloat((short) ((b & 0xff) << 8));
     }
 
     /** bfloat16 (the upper half of a binary32) to binary32, exact. */

@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -108,20 +109,24 @@ final class HeaderParser {
                 tensors.put(e.getKey(), parseTensor(e.getKey(), e.getValue(), dataLen));
             }
         }
-        checkNoOverlap(tensors.values());
+        checkCoverage(tensors.values(), dataLen);
         return new Header(dataStart, Collections.unmodifiableMap(tensors), metadata);
     }
 
     private String decodeUtf8(ByteBuffer bytes) {
-        try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes);
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw fail(null, "header is not valid UTF-8 (" + e + ")", e);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer chars = CharBuffer.allocate(bytes.remaining());
+        CoderResult r = decoder.decode(bytes, chars, true);
+        if (r.isError()) {
+            // the header starts after the 8-byte length, so the file offset is 8 + the header offset
+            int at = bytes.position();
+            throw fail(null, "header is not valid UTF-8: byte 0x"
+                    + String.format("%02x", bytes.get(at) & 0xff) + " at file offset " + (8 + at));
         }
+        decoder.flush(chars);
+        return chars.flip().toString();
     }
 
     private JsonNode readJson(String text) {
@@ -174,7 +179,7 @@ final class HeaderParser {
         if (dt == null || !dt.isTextual()) throw fail(key, "dtype is missing or not a string: " + dt);
         DType dtype = DType.parse(dt.textValue());
         if (dtype == null) {
-            throw fail(key, "unknown dtype \"" + dt.textValue() + "\" (known: "
+            throw fail(key, "unknown dtype \"" + dt.textValue() + "\" (the format defines: "
                     + Arrays.toString(DType.values()) + ")");
         }
         long[] shape = parseShape(key, v.get("shape"));
@@ -236,18 +241,33 @@ final class HeaderParser {
         return r;
     }
 
-    private void checkNoOverlap(Iterable<TensorInfo> infos) {
+    /**
+     * The format requires the tensors to cover the data section exactly: no overlaps, no gaps, nothing
+     * after the last tensor (unindexed bytes could hide anything, and a truncated writer shows up here).
+     */
+    private void checkCoverage(Iterable<TensorInfo> infos, long dataLen) {
         List<TensorInfo> sorted = new ArrayList<>();
-        // An empty range holds no bytes, so it cannot overlap anything.
+        // An empty range holds no bytes, so it cannot overlap or fill anything.
         for (TensorInfo t : infos) if (t.byteLength() > 0) sorted.add(t);
         sorted.sort(Comparator.comparingLong(TensorInfo::begin));
-        for (int i = 1; i < sorted.size(); i++) {
-            TensorInfo prev = sorted.get(i - 1);
-            TensorInfo cur = sorted.get(i);
-            if (cur.begin() < prev.end()) {
+        long covered = 0;
+        TensorInfo prev = null;
+        for (TensorInfo cur : sorted) {
+            if (cur.begin() < covered) {
                 throw fail(cur.name(), "byte range [" + cur.begin() + ", " + cur.end() + ") overlaps tensor '"
                         + prev.name() + "' at [" + prev.begin() + ", " + prev.end() + ")");
             }
+            if (cur.begin() > covered) {
+                throw fail(cur.name(), "byte range [" + cur.begin() + ", " + cur.end() + ") leaves a gap of "
+                        + (cur.begin() - covered) + " unused bytes at [" + covered + ", " + cur.begin()
+                        + ") of the data section");
+            }
+            covered = cur.end();
+            prev = cur;
+        }
+        if (covered != dataLen) {
+            throw fail(null, (dataLen - covered) + " trailing bytes after the last tensor (data section of "
+                    + dataLen + " bytes, tensors end at " + covered + ")");
         }
     }
 

@@ -90,12 +90,17 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     /**
-     * Loads one tensor as a float32 array of its shape (F16, BF16, F64 and integer types are converted),
+     * Loads one tensor as a float32 array of its shape (F16, BF16, F8, F64 and integer types are converted;
+     * U16/U32/U64 are refused),
      * decoding straight from the mapped file into the array's buffer.
      * Scalars (shape []) come back with shape [1].
      */
     public INDArray loadFloat(String name) {
         TensorInfo t = info(name);
+        if (!t.dtype().loadsAsFloat()) {
+            throw new SafetensorsFormatException(file, name, "valid safetensors, dtype " + t.dtype()
+                    + " not supported for a network weight (float types, signed integers, U8 and BOOL are)");
+        }
         long n = t.numel();
         long[] shape = t.rank() == 0 ? new long[]{1} : t.shape();
         if (n == 0) return Nd4j.create(DataType.FLOAT, shape);
@@ -136,7 +141,9 @@ public final class SafetensorsReader implements AutoCloseable {
         long[] out = new long[(int) t.numel()];
         int bad = DTypeConversion.toLong(t.dtype(), bytes(name), out);
         if (bad >= 0) {
-            float shown = t.numel() == 0 ? Float.NaN : loadFloatAt(name, bad);
+            String shown = t.dtype() == DType.U64
+                    ? Long.toUnsignedString(bytes(name).getLong(bad * 8))
+                    : Float.toString(loadFloatAt(name, bad));
             throw new SafetensorsFormatException(file, name, t.dtype() + " element " + bad + " = " + shown
                     + " is not an integer in the 64-bit range");
         }

@@ -78,7 +78,10 @@ class SafetensorsValidationTest {
     @Test
     void headerNotUtf8() throws IOException {
         byte[] h = {'{', '"', (byte) 0xff, (byte) 0xfe, '"', ':', '1', '}'};
-        expectBad(write(dir.resolve("a.safetensors"), h.length, h, new byte[0]), null, "not valid UTF-8");
+        SafetensorsFormatException e = expectBad(write(dir.resolve("a.safetensors"), h.length, h, new byte[0]),
+                null, "not valid UTF-8", "byte 0xff at file offset 10");
+        assertTrue(!e.getMessage().contains("Exception") && !e.getMessage().contains("Input length"),
+                e.getMessage());
     }
 
     @Test
@@ -125,8 +128,61 @@ class SafetensorsValidationTest {
 
     @Test
     void unknownDtype() throws IOException {
-        expectBad(file("{" + entry("w", "F8_E4M3", "[4]", 0, 4) + "}", new byte[4]), "w",
-                "unknown dtype \"F8_E4M3\"");
+        expectBad(file("{" + entry("w", "C64", "[1]", 0, 8) + "}", new byte[8]), "w",
+                "unknown dtype \"C64\"");
+    }
+
+    @Test
+    void f8TypesWidenToFloat32() throws IOException {
+        // E4M3FN: 0x38 = 1.0, 0xc4 = -3.0 (1.5 * 2^1 negated), 0x01 = 2^-9, 0x7f = NaN, 0x7e = 448 (largest)
+        // E5M2: 0x3c = 1.0, 0x7c = +inf, 0x01 = 2^-16
+        byte[] data = {0x38, (byte) 0xc4, 0x01, 0x7f, 0x7e, 0x3c, 0x7c, 0x01};
+        String h = "{" + entry("a", "F8_E4M3", "[5]", 0, 5) + "," + entry("b", "F8_E5M2", "[3]", 5, 8) + "}";
+        try (SafetensorsReader r = SafetensorsReader.open(file(h, data))) {
+            float[] a = r.loadFloat("a").toFloatVector();
+            assertEquals(1f, a[0]);
+            assertEquals(-3f, a[1]);
+            assertEquals(0x1p-9f, a[2]);
+            assertTrue(Float.isNaN(a[3]));
+            assertEquals(448f, a[4]);
+            float[] b = r.loadFloat("b").toFloatVector();
+            assertEquals(1f, b[0]);
+            assertEquals(Float.POSITIVE_INFINITY, b[1]);
+            assertEquals(0x1p-16f, b[2]);
+        }
+    }
+
+    @Test
+    void wideUnsignedTypesAreValidButNotWeights() throws IOException {
+        String h = "{" + entry("a", "U16", "[1]", 0, 2) + "," + entry("b", "U32", "[1]", 2, 6) + ","
+                + entry("c", "U64", "[2]", 6, 22) + "}";
+        byte[] data = concat(RawSafetensors.u16(65535), RawSafetensors.i32(-1), i64(5, -1));
+        try (SafetensorsReader r = SafetensorsReader.open(file(h, data))) {
+            assertEquals(65535L, r.loadLongs("a")[0]);
+            assertEquals(4294967295L, r.loadLongs("b")[0]);
+            for (String name : new String[]{"a", "b", "c"}) {
+                SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> r.loadFloat(name));
+                assertTrue(e.getMessage().contains("valid safetensors, dtype U")
+                        && e.getMessage().contains("not supported for a network weight"), e.getMessage());
+            }
+            SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> r.loadLongs("c"));
+            assertTrue(e.getMessage().contains("element 1 = 18446744073709551615"), e.getMessage());
+        }
+    }
+
+    @Test
+    void gapBetweenTensorsIsRefused() throws IOException {
+        String h = "{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 8, 12) + "}";
+        expectBad(file(h, f32(1, 2, 3)), "b", "gap of 4 unused bytes", "[4, 8)");
+        // a gap before the first tensor
+        expectBad(file("{" + entry("a", "F32", "[1]", 4, 8) + "}", f32(1, 2)), "a", "gap of 4");
+    }
+
+    @Test
+    void trailingBytesAreRefused() throws IOException {
+        expectBad(file("{" + entry("a", "F32", "[1]", 0, 4) + "}", f32(1, 2)), null,
+                "4 trailing bytes after the last tensor");
+        expectBad(file("{}", new byte[3]), null, "3 trailing bytes");
     }
 
     @Test
