@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 GoldenCommand.class,
                 ConvertCommand.class,
                 TokenizeCommand.class,
+                InspectCommand.class,
                 InfoCommand.class,
         })
 public final class Main implements Runnable {

@@ -2,7 +2,6 @@ package dev.adi4j.convert;
 
 import dev.adi4j.core.model.Component;
 import dev.adi4j.diffusion.nn.ParamSpec;
-import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
 import dev.adi4j.diffusion.text.ClipTextEncoder;
 import dev.adi4j.diffusion.unet.UNet;
 import dev.adi4j.diffusion.vae.AutoencoderKL;
@@ -25,11 +24,7 @@ public final class ExpectedParameters {
     public static Map<String, long[]> of(Component c, ModelConfigs configs) {
         List<ParamSpec> specs = switch (c) {
             case UNET -> UNet.declaredParameters(configs.unet());
-            case VAE -> {
-                ShapeOnlyParameters shapes = new ShapeOnlyParameters();
-                AutoencoderKL.build(configs.vae(), shapes);
-                yield shapes.declared();
-            }
+            case VAE -> AutoencoderKL.declaredParameters(configs.vae());
             case TEXT_ENCODER -> ClipTextEncoder.declaredParameters(configs.text());
         };
         Map<String, long[]> m = new LinkedHashMap<>();

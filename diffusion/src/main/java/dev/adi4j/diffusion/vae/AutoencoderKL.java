@@ -6,9 +6,11 @@ import dev.adi4j.core.model.Component;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.diffusion.nn.Conv2d;
 import dev.adi4j.diffusion.nn.NetGraph;
+import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.ParameterSource;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
 import dev.adi4j.diffusion.nn.Scope;
+import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
 import dev.adi4j.diffusion.nn.Tensor;
 import dev.adi4j.diffusion.nn.WeightReaders;
 import dev.adi4j.diffusion.nn.WeightsException;
@@ -99,6 +101,13 @@ public final class AutoencoderKL implements AutoCloseable {
     public static AutoencoderKL build(VaeConfig config, ParameterSource params) {
         validate(config, Path.of("VaeConfig (in memory)"));
         return new AutoencoderKL(config, params, null);
+    }
+
+    /** Every parameter the network declares for a config, in construction order (no weights allocated). */
+    public static List<ParamSpec> declaredParameters(VaeConfig config) {
+        ShapeOnlyParameters shapes = new ShapeOnlyParameters();
+        build(config, shapes);
+        return shapes.declared();
     }
 
     public VaeConfig config() { return config; }
