@@ -48,8 +48,26 @@ public final class BenchNetCommand implements Callable<Integer> {
                     + "and run one UNet forward at LATENTxLATENT (96 = 768x768), reporting peak RSS per stage")
     Integer memoryCheck;
 
+    private static final List<String> MODES = List.of("fwd", "grad", "sampler");
+
+    /** Every flag, checked before any graph is built. */
+    void checkFlags() {
+        for (int l : latents) Flags.atLeast("--latent", l, 1);
+        Flags.atLeast("--batch", batch, 1);
+        Flags.atLeast("--warmup", warmup, 0);
+        Flags.atLeast("--runs", runs, 1);
+        for (String m : modes) Flags.oneOf("--mode", m, MODES);
+        if (memoryCheck != null) Flags.atLeast("--memory-check", memoryCheck, 1);
+        for (String c : configs) {
+            if (!c.equals("tiny") && !c.equals("sd21") && !java.nio.file.Files.isRegularFile(Path.of(c))) {
+                throw new UserException("--config '" + c + "': neither 'tiny', 'sd21' nor an existing config.json file");
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        checkFlags();
         if (memoryCheck != null) {
             Path m = shared.resolve("fixtures/manifests");
             MemoryBudgetBench.run(Configs.read(m.resolve("sd21-unet-config.json"), UNetConfig.class),

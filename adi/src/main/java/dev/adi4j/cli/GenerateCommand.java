@@ -7,6 +7,10 @@ import dev.adi4j.core.image.PixelRange;
 import dev.adi4j.diffusion.pipeline.GenerationRequest;
 import dev.adi4j.diffusion.identifier.Identifiers;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
+import dev.adi4j.diffusion.scheduler.Samplers;
+import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.core.config.VaeConfig;
+import dev.adi4j.core.model.ModelFolder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,16 +46,16 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int[] wh = checkFlags();
+        Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
+        ImageSet set = ImageSet.of(out, "image", ImageSet.consecutiveSeeds(seed, numImages));
+        set.checkWritable(force);
         try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
-            int[] wh = parseSize(pipe);
             GenerationRequest request = new GenerationRequest(prompt, negativePrompt, wh[0], wh[1], steps, guidance,
                     sampler, seed, numImages);
-            Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
             if (customDiffusion != null) {
                 ids = CustomDiffusionDeltas.load(customDiffusion, pipe.unet().config()).useIn(pipe.unet(), ids);
             }
-            ImageSet set = ImageSet.of(out, "image", ImageSet.consecutiveSeeds(seed, numImages));
-            set.checkWritable(force);
             Files.createDirectories(out);
             long t0 = System.nanoTime();
             INDArray images = pipe.generate(request, ids, new ProgressBar(System.err, numImages));
@@ -69,6 +73,47 @@ public final class GenerateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every flag, checked before any weight is read (configs are small JSON files): returns the image size.
+     * Sizes must be multiples of the VAE factor, give latents no smaller than the UNet's coarsest level, and
+     * fit memory: the VAE decoder alone holds a few float tensors of width x height x its widest channels.
+     */
+    int[] checkFlags() {
+        if (!Files.isDirectory(model)) throw new UserException("--model " + model + ": no such model folder");
+        Flags.atLeast("--steps", steps, 1);
+        Flags.atLeast("--num-images", numImages, 1);
+        Flags.finite("--guidance", guidance);
+        if (sampler != null) Flags.oneOf("--sampler", sampler, Samplers.names());
+        for (Path f : new Path[]{identifiers, customDiffusion}) {
+            if (f != null && !Files.isRegularFile(f)) {
+                throw new UserException((f == identifiers ? "--identifiers " : "--custom-diffusion ") + f
+                        + (Files.exists(f) ? ": not a regular file" : ": no such file"));
+            }
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + ": exists and is not a folder");
+        ModelFolder folder = ModelFolder.open(model);
+        UNetConfig unet = folder.unet();
+        VaeConfig vae = folder.vae();
+        int factor = 1 << (vae.blockOutChannels().size() - 1);
+        int[] wh = size.isBlank() ? new int[]{unet.sampleSize() * factor, unet.sampleSize() * factor}
+                : Flags.size("--size", size, factor);
+        int minLatent = 1 << (unet.blockOutChannels().size() - 1);
+        if (wh[0] / factor < minLatent || wh[1] / factor < minLatent) {
+            throw new UserException("--size " + wh[0] + "x" + wh[1] + ": too small for this UNet; each side must be at least "
+                    + minLatent * factor + " (" + unet.blockOutChannels().size() + " levels, latent side at least " + minLatent + ")");
+        }
+        long liveTensors = 4;
+        long needed = (long) wh[0] * wh[1] * vae.blockOutChannels().get(0) * Float.BYTES * liveTensors;
+        long available = Flags.availableBytes();
+        if (needed > available) {
+            long maxPixels = available / (vae.blockOutChannels().get(0) * Float.BYTES * liveTensors);
+            throw new UserException("--size " + wh[0] + "x" + wh[1] + ": decoding needs at least " + Flags.gib(needed)
+                    + ", " + Flags.gib(available) + " available (at most about " + maxPixels / 1_000_000 + " megapixels, e.g. "
+                    + (int) Math.sqrt(maxPixels) / factor * factor + "x" + (int) Math.sqrt(maxPixels) / factor * factor + ")");
+        }
+        return wh;
+    }
+
     private Map<String, String> settings(GenerationRequest r) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("Steps", Integer.toString(r.steps()));
@@ -78,15 +123,5 @@ public final class GenerateCommand implements Callable<Integer> {
         s.put("Size", r.width() + "x" + r.height());
         s.put("Model", model.getFileName() == null ? model.toString() : model.getFileName().toString());
         return s;
-    }
-
-    private int[] parseSize(StableDiffusionPipeline pipe) {
-        if (size.isBlank()) {
-            int s = pipe.unet().config().sampleSize() * pipe.vae().downscaleFactor();
-            return new int[]{s, s};
-        }
-        String[] p = size.toLowerCase().split("x");
-        if (p.length != 2) throw new IllegalArgumentException("--size must be WxH, e.g. 768x768, got '" + size + "'");
-        return new int[]{Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
     }
 }

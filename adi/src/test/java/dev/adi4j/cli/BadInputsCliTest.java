@@ -1,0 +1,100 @@
+package dev.adi4j.cli;
+
+import dev.adi4j.testsupport.Captured;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad command lines, one row each: the arguments ({@code $T} = the tiny model, {@code $D} = a fresh temp folder),
+ * the exit code, words the one-line error must hold, and that nothing was created or changed under {@code $D}.
+ */
+class BadInputsCliTest {
+    static final String TINY = GoldenCommandTest.FIXTURES.resolve("tiny-sd").toString();
+
+    @TempDir
+    Path dir;
+
+    record Row(String args, int code, List<String> words) {
+        @Override
+        public String toString() { return args; }
+    }
+
+    static Row row(String args, int code, String... words) {
+        return new Row(args, code, List.of(words));
+    }
+
+    static Stream<Arguments> rows() {
+        String gen = "generate --model $T --prompt cat --out $D/out ";
+        List<Row> rows = new ArrayList<>(List.of(
+                // flags checked before the model is loaded
+                row(gen + "--guidance NaN", 1, "--guidance", "NaN", "finite"),
+                row(gen + "--guidance Infinity", 1, "--guidance", "finite"),
+                row(gen + "--size 8x8", 1, "--size 8x8", "too small", "at least 64"),
+                row(gen + "--size 100x96", 1, "--size '100x96'", "width 100", "multiple of 8"),
+                row(gen + "--size abcx64", 1, "--size 'abcx64'", "'abc' is not a whole number"),
+                row(gen + "--size 64", 1, "--size '64'", "expected WxH"),
+                row(gen + "--size 2000000x2000000", 1, "--size 2000000x2000000", "GiB", "available"),
+                row(gen + "--steps 0", 1, "--steps 0", "at least 1"),
+                row(gen + "--num-images -2", 1, "--num-images -2", "at least 1"),
+                row(gen + "--sampler foo", 1, "--sampler 'foo'", "expected one of", "ddim"),
+                row(gen + "--identifiers $D/none.safetensors", 1, "--identifiers", "no such file"),
+                row("generate --model $D/nomodel --prompt cat --out $D/out", 1, "--model", "no such model folder"),
+                row("bench-net --latent 0", 1, "--latent 0", "at least 1"),
+                row("bench-net --latent 32,-4", 1, "--latent -4", "at least 1"),
+                row("bench-net --batch 0", 1, "--batch 0", "at least 1"),
+                row("bench-net --runs 0", 1, "--runs 0", "at least 1"),
+                row("bench-net --warmup -1", 1, "--warmup -1", "at least 0"),
+                row("bench-net --mode fwd,backward", 1, "--mode 'backward'", "fwd, grad, sampler"),
+                row("bench-net --memory-check 0", 1, "--memory-check 0", "at least 1"),
+                row("bench-net --config nosuch.json", 1, "--config 'nosuch.json'", "tiny")
+        ));
+        return rows.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void refusedWithOneLineAndNothingWritten(Row row) throws IOException {
+        Path d = Files.createDirectories(dir.resolve("d"));
+        setUp(d);
+        List<String> before = listing(d);
+        String[] args = row.args().replace("$T", TINY).replace("$D", d.toString()).split(" ");
+        Captured r = GoldenCommandTest.run(args);
+        assertEquals(row.code(), r.code(), r.all());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "one line expected: " + err);
+        for (String w : row.words()) assertTrue(err.contains(w), "expected '" + w + "' in: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        assertEquals(before, listing(d), "nothing may be created or changed");
+    }
+
+    /** Files a row may refer to; their content and times are part of the listing. */
+    private static void setUp(Path d) throws IOException {
+        Files.writeString(d.resolve("existing.txt"), "keep me");
+    }
+
+    private static List<String> listing(Path d) throws IOException {
+        try (Stream<Path> s = Files.walk(d)) {
+            return s.sorted().map(p -> {
+                try {
+                    return d.relativize(p) + (Files.isRegularFile(p)
+                            ? " " + Files.size(p) + " " + Files.getLastModifiedTime(p) : "/");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+}
