@@ -11,6 +11,7 @@ import dev.adi4j.diffusion.scheduler.Samplers;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.config.VaeConfig;
 import dev.adi4j.core.model.ModelFolder;
+import dev.adi4j.diffusion.unet.UNet2DConditionModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,8 +47,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] wh = checkFlags();
-        Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
+        Checked checked = checkFlags();
+        int[] wh = checked.size();
+        Identifiers ids = checked.identifiers();
         ImageSet set = ImageSet.of(out, "image", ImageSet.consecutiveSeeds(seed, numImages));
         set.checkWritable(force);
         try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
@@ -55,8 +57,9 @@ public final class GenerateCommand implements Callable<Integer> {
                     sampler, seed, numImages);
             if (customDiffusion != null) {
                 ids = CustomDiffusionDeltas.load(customDiffusion, pipe.unet().config()).useIn(pipe.unet(), ids);
+                ids.checkPlaceholders(customDiffusion + " and " + (identifiers == null ? "no --identifiers" : identifiers), prompt);
+                ids.checkPlaceholders(customDiffusion, negativePrompt);
             }
-            Files.createDirectories(out);
             long t0 = System.nanoTime();
             INDArray images = pipe.generate(request, ids, new ProgressBar(System.err, numImages));
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -64,6 +67,8 @@ public final class GenerateCommand implements Callable<Integer> {
             extra.put("adi4j.model", model.toAbsolutePath().toString());
             if (identifiers != null) extra.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
             if (customDiffusion != null) extra.put("adi4j.custom_diffusion", customDiffusion.toAbsolutePath().toString());
+            // created only now: a run refused on the way leaves nothing behind
+            Files.createDirectories(out);
             set.write(Images.fromTensor(images, PixelRange.ZERO_TO_ONE), prompt, negativePrompt, settings(request),
                     extra, force);
             set.files().forEach(System.out::println);
@@ -78,7 +83,10 @@ public final class GenerateCommand implements Callable<Integer> {
      * Sizes must be multiples of the VAE factor, give latents no smaller than the UNet's coarsest level, and
      * fit memory: the VAE decoder alone holds a few float tensors of width x height x its widest channels.
      */
-    int[] checkFlags() {
+    record Checked(int[] size, Identifiers identifiers) {
+    }
+
+    Checked checkFlags() {
         if (!Files.isDirectory(model)) throw new UserException("--model " + model + ": no such model folder");
         Flags.atLeast("--steps", steps, 1);
         Flags.atLeast("--num-images", numImages, 1);
@@ -111,7 +119,13 @@ public final class GenerateCommand implements Callable<Integer> {
                     + ", " + Flags.gib(available) + " available (at most about " + maxPixels / 1_000_000 + " megapixels, e.g. "
                     + (int) Math.sqrt(maxPixels) / factor * factor + "x" + (int) Math.sqrt(maxPixels) / factor * factor + ")");
         }
-        return wh;
+        Identifiers ids = identifiers == null ? Identifiers.none() : Identifiers.load(identifiers);
+        ids.checkFits(identifiers, folder.textEncoder().hiddenSize(), UNet2DConditionModel.crossAttentionLayers(unet));
+        if (identifiers != null && customDiffusion == null) {
+            ids.checkPlaceholders(identifiers, prompt);
+            ids.checkPlaceholders(identifiers, negativePrompt);
+        }
+        return new Checked(wh, ids);
     }
 
     private Map<String, String> settings(GenerationRequest r) {

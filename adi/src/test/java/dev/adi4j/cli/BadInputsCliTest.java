@@ -11,6 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import dev.adi4j.diffusion.identifier.Identifiers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +58,11 @@ class BadInputsCliTest {
                 row(gen + "--sampler foo", 1, "--sampler 'foo'", "expected one of", "ddim"),
                 row(gen + "--identifiers $D/none.safetensors", 1, "--identifiers", "no such file"),
                 row("generate --model $D/nomodel --prompt cat --out $D/out", 1, "--model", "no such model folder"),
+                // garbage in: identifiers that are not finite, do not fit, or lack the prompt's placeholder
+                row(gen + "--identifiers $D/nan.safetensors", 1, "nan.safetensors", "'<act>'", "NaN/Inf"),
+                row(gen + "--identifiers $D/wide.safetensors", 1, "wide.safetensors", "is [1, 7]", "[1, 32]"),
+                row("generate --model $T --prompt <other> --out $D/out --identifiers $D/good.safetensors", 1,
+                        "good.safetensors", "no identifier '<other>'", "<act>"),
                 row("bench-net --latent 0", 1, "--latent 0", "at least 1"),
                 row("bench-net --latent 32,-4", 1, "--latent -4", "at least 1"),
                 row("bench-net --batch 0", 1, "--batch 0", "at least 1"),
@@ -83,6 +94,13 @@ class BadInputsCliTest {
     /** Files a row may refer to; their content and times are part of the listing. */
     private static void setUp(Path d) throws IOException {
         Files.writeString(d.resolve("existing.txt"), "keep me");
+        identifiers(d.resolve("nan.safetensors"), Nd4j.create(new float[][]{{1, Float.NaN}}).repeat(1, 16));
+        identifiers(d.resolve("wide.safetensors"), Nd4j.ones(DataType.FLOAT, 1, 7));
+        identifiers(d.resolve("good.safetensors"), Nd4j.ones(DataType.FLOAT, 1, 32));
+    }
+
+    private static void identifiers(Path file, INDArray vector) throws IOException {
+        new Identifiers(Map.of("<act>", vector)).save(file, Map.of());
     }
 
     private static List<String> listing(Path d) throws IOException {

@@ -40,10 +40,53 @@ public record Identifiers(Map<String, INDArray> vectors) {
                     throw new IllegalArgumentException(file + ": identifier '" + name + "' must be [layers, dim], got rank "
                             + a.rank());
                 }
+                long nonFinite = a.length() - countFinite(a);
+                if (nonFinite > 0) {
+                    // a NaN identifier silently turns every image black: refuse it here
+                    throw new IllegalArgumentException(file + ": identifier '" + name + "' holds " + nonFinite
+                            + " NaN/Inf value(s) of " + a.length() + "; the training that wrote it diverged");
+                }
                 v.put(name, a);
             }
             return new Identifiers(v);
         }
+    }
+
+    /**
+     * Refuses identifiers that do not fit the networks: every vector must be as wide as the text encoder's token
+     * embeddings ({@code width}) and hold 1 or {@code layers} rows (one per cross-attention layer).
+     */
+    public void checkFits(Object source, long width, int layers) {
+        for (Map.Entry<String, INDArray> e : vectors.entrySet()) {
+            long rows = e.getValue().size(0);
+            long cols = e.getValue().size(1);
+            if (cols != width || (rows != 1 && rows != layers)) {
+                throw new IllegalArgumentException(source + ": identifier '" + e.getKey() + "' is [" + rows + ", " + cols
+                        + "], the model needs [1, " + width + "] or [" + layers + ", " + width + "]");
+            }
+        }
+    }
+
+    /**
+     * Refuses a prompt that names a placeholder ({@code <word>}) this set has no vector for: it would be read as
+     * plain text and the identifier silently ignored.
+     */
+    public void checkPlaceholders(Object source, String prompt) {
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(prompt);
+        while (m.find()) {
+            if (!vectors.containsKey(m.group())) {
+                throw new IllegalArgumentException(source + ": no identifier '" + m.group() + "' for the prompt \""
+                        + prompt + "\" (the file holds " + (vectors.isEmpty() ? "none" : String.join(", ", vectors.keySet())) + ")");
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("<[^<>\\s]+>");
+
+    private static long countFinite(INDArray a) {
+        long n = 0;
+        for (float x : a.data().asFloat()) if (Float.isFinite(x)) n++;
+        return n;
     }
 
     /** Writes atomically. */

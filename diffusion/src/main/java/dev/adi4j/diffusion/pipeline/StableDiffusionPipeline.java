@@ -121,8 +121,9 @@ public final class StableDiffusionPipeline implements AutoCloseable {
 
     /** Runs a request: returns images [N, 3, H, W] in [0, 1]. */
     public INDArray generate(GenerationRequest r, Identifiers identifiers, StepListener listener) {
-        Conditioning positive = encode(r.prompt(), identifiers);
-        Conditioning negative = encode(r.negativePrompt(), identifiers);
+        Conditioning positive = requireFinite(encode(r.prompt(), identifiers), "the text encoder's output for the prompt");
+        Conditioning negative = requireFinite(encode(r.negativePrompt(), identifiers),
+                "the text encoder's output for the negative prompt");
         long factor = vae.downscaleFactor();
         List<INDArray> images = new ArrayList<>();
         for (int i = 0; i < r.numImages(); i++) {
@@ -132,9 +133,24 @@ public final class StableDiffusionPipeline implements AutoCloseable {
             long[] shape = {1, unet.config().inChannels(), r.height() / factor, r.width() / factor};
             INDArray latents = rng.next(shape).muli(sampler.initNoiseSigma());
             INDArray last = new Denoiser(unet).run(latents, positive, negative, r.guidance(), sampler, rng, listener);
+            requireFinite(last, "the UNet's denoised latents");
             images.add(ImageMath.toUnitRange(vae.decode(vae.unscaleLatent(last))));
         }
         return Nd4j.concat(0, images.toArray(INDArray[]::new));
+    }
+
+    // NaN/Inf weights would otherwise come out as a black image; stop at the first network that produced them.
+    private static Conditioning requireFinite(Conditioning c, String what) {
+        c.perLayer().forEach(a -> requireFinite(a, what));
+        return c;
+    }
+
+    private static void requireFinite(INDArray a, String what) {
+        // x * 0 is 0 for every finite x and NaN for NaN and +-Inf, so one sum tells
+        if (Double.isNaN(a.mul(0).sumNumber().doubleValue())) {
+            throw new IllegalStateException(what + " holds NaN/Inf values: the model's weights are not finite"
+                    + " (`adi inspect --stats MODEL` lists the tensors)");
+        }
     }
 
     /** Closes the three networks (their weight files and cached graphs). */
