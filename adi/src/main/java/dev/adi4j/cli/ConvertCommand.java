@@ -73,9 +73,8 @@ public final class ConvertCommand implements Callable<Integer> {
         double sec = (System.nanoTime() - start) / 1e9;
         s.dropped().forEach((k, why) -> err.println("dropped " + k + ": " + why));
         out.printf(Locale.ROOT, "wrote %s: %d tensors, %.1f MB in %.1f s%n", s.folder(), s.tensors(), s.bytes() / 1e6, sec);
-        Verifier.Report report = Verifier.verify(s.folder());
-        report.print(out);
-        return report.ok() ? 0 : 1;
+        s.report().print(out);
+        return s.report().ok() ? 0 : 1;
     }
 
     private static TargetDType parseDType(String s) {

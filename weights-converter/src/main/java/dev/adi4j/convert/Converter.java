@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -37,7 +38,7 @@ public final class Converter {
     }
 
     /** What was written. */
-    public record Summary(Path folder, int tensors, long bytes, Map<String, String> dropped) {
+    public record Summary(Path folder, int tensors, long bytes, Map<String, String> dropped, Verifier.Report report) {
     }
 
     /** Runs the conversion; throws {@link ConversionException} (input problems) before touching the target. */
@@ -60,8 +61,14 @@ public final class Converter {
                         progress.tensor(++done[0], total, c, name, bytes[0]);
                     });
                 }
+                // verified before the rename: a folder with NaN weights or bad configs never takes the target's place
+                Verifier.Report report = Verifier.verify(tmp);
+                if (!report.ok()) {
+                    List<String> problems = report.problems().stream().map(p -> p.replace(tmp.toString(), to.toString())).toList();
+                    throw new ConversionException(to, problems);
+                }
                 replace(tmp, to);
-                return new Summary(to, total, bytes[0], plan.dropped());
+                return new Summary(to, total, bytes[0], plan.dropped(), report);
             } catch (RuntimeException | Error e) {
                 deleteRecursively(tmp);
                 throw e;
@@ -139,13 +146,37 @@ public final class Converter {
         }
     }
 
+    /**
+     * A hidden folder beside the target named after this process ({@code .NAME.converting-PID-RANDOM}); stale ones
+     * left by a killed conversion (their process is gone) are deleted first.
+     */
     private static Path createTemp(Path to) {
         try {
             Path parent = to.getParent();
             Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + to.getFileName() + ".converting-");
+            String prefix = "." + to.getFileName() + ".converting-";
+            deleteStale(parent, prefix);
+            return Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new ConversionException(to, null, "cannot create a temporary folder beside the target: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes {@code prefix}PID-* folders whose process no longer runs (or whose name holds no pid). */
+    static void deleteStale(Path parent, String prefix) throws IOException {
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path p : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                long pid = -1;
+                try {
+                    pid = dash > 0 ? Long.parseLong(rest.substring(0, dash)) : -1;
+                } catch (NumberFormatException ignored) {
+                    // a name without a pid (written before pids were recorded): treated as stale
+                }
+                boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) deleteRecursively(p);
+            }
         }
     }
 

@@ -85,6 +85,9 @@ public final class ModelConfigs {
         }
         Path sched = folder.resolve(ModelFolder.SCHEDULER).resolve(ModelFolder.SCHEDULER_CONFIG);
         ObjectNode scheduler = Files.isRegularFile(sched) ? readObject(sched) : resource(ModelFolder.SCHEDULER_CONFIG);
+        SchedulerCheck.problem(scheduler).ifPresent(p -> {
+            throw new ConversionException(Files.isRegularFile(sched) ? sched : Path.of("built-in scheduler_config.json"), null, p);
+        });
         return new ModelConfigs(json, scheduler, "configs of " + folder, folder);
     }
 
@@ -139,7 +142,7 @@ public final class ModelConfigs {
         }
     }
 
-    private static ObjectNode readObject(Path file) {
+    static ObjectNode readObject(Path file) {
         if (!Files.isRegularFile(file)) throw new ConversionException(file, null, "config file not found");
         JsonNode n;
         try {

@@ -59,6 +59,14 @@ public final class Verifier {
                 ModelFolder.TOKENIZER + "/" + TokenizerFiles.VOCAB, ModelFolder.TOKENIZER + "/" + TokenizerFiles.MERGES}) {
             if (!Files.isRegularFile(folder.resolve(f))) problems.add(folder.resolve(f) + ": missing");
         }
+        Path sched = folder.resolve(ModelFolder.SCHEDULER).resolve(ModelFolder.SCHEDULER_CONFIG);
+        if (Files.isRegularFile(sched)) {
+            try {
+                SchedulerCheck.problem(ModelConfigs.readObject(sched)).ifPresent(p -> problems.add(sched + ": " + p));
+            } catch (ConversionException e) {
+                problems.add(e.getMessage());
+            }
+        }
         for (Component c : Component.values()) {
             Path file = folder.resolve(c.folder()).resolve(c.weightsFile());
             List<String> found = new ArrayList<>();
