@@ -58,6 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "also write the table as markdown to this file")
     Path out;
 
+    @Option(names = "--force", description = "replace an existing --out file")
+    boolean force;
+
     @Option(names = "--size", defaultValue = "" + BlockBench.FULL_SIZE,
             description = "R1's spatial size, smaller for quick runs (default: ${DEFAULT-VALUE})")
     int size;
@@ -115,11 +118,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String table = BenchTable.markdown(rows, footer);
         System.out.print(table);
-        if (out != null) AtomicWrite.write(out, true, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
+        if (out != null) AtomicWrite.write(out, force, tmp -> Files.writeString(tmp, table, StandardCharsets.UTF_8));
         return 0;
     }
 
     private void validate() {
+        if (out != null && Files.exists(out) && !force) {
+            throw new UserException("--out " + out + ": exists; pass --force to replace it");
+        }
+        if (out != null && Files.isDirectory(out)) throw new UserException("--out " + out + ": is a folder, expected a file");
         if (!List.of("sd21", "tiny").contains(adiModel)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--adi-model must be sd21 or tiny, got '" + adiModel + "'");
         }

@@ -63,6 +63,8 @@ class BadInputsCliTest {
                 row(gen + "--identifiers $D/wide.safetensors", 1, "wide.safetensors", "is [1, 7]", "[1, 32]"),
                 row("generate --model $T --prompt <other> --out $D/out --identifiers $D/good.safetensors", 1,
                         "good.safetensors", "no identifier '<other>'", "<act>"),
+                // overwrites need --force
+                row("bench --suite blocks --out $D/existing.txt", 1, "--out", "existing.txt", "--force"),
                 row("bench-net --latent 0", 1, "--latent 0", "at least 1"),
                 row("bench-net --latent 32,-4", 1, "--latent -4", "at least 1"),
                 row("bench-net --batch 0", 1, "--batch 0", "at least 1"),
