@@ -30,6 +30,12 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new UserErrorHandler());
+        // picocli lets --help win over an unknown subcommand ("adi nosuch --help" printed usage, exit 0)
+        if (args.length > 0 && !args[0].startsWith("-") && !cl.getSubcommands().containsKey(args[0])) {
+            cl.getErr().println("adi: error: unknown command '" + args[0] + "'; commands: "
+                    + String.join(", ", cl.getSubcommands().keySet()));
+            return CommandLine.ExitCode.USAGE;
+        }
         return cl.execute(args);
     }
 

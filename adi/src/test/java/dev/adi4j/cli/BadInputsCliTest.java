@@ -65,6 +65,9 @@ class BadInputsCliTest {
                         "good.safetensors", "no identifier '<other>'", "<act>"),
                 // overwrites need --force
                 row("bench --suite blocks --out $D/existing.txt", 1, "--out", "existing.txt", "--force"),
+                // error text
+                row("nosuch --help", 2, "unknown command 'nosuch'", "generate"),
+                row("inspect $D/none.safetensors", 1, "none.safetensors", "no such file"),
                 row("bench-net --latent 0", 1, "--latent 0", "at least 1"),
                 row("bench-net --latent 32,-4", 1, "--latent -4", "at least 1"),
                 row("bench-net --batch 0", 1, "--batch 0", "at least 1"),
