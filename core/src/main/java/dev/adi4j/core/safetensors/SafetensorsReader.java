@@ -38,6 +38,11 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Opens and validates a file; throws {@link SafetensorsFormatException} for anything malformed. */
     public static SafetensorsReader open(Path file) {
+        // opening a FIFO or a device would block or read forever: only regular files are opened
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new SafetensorsFormatException(file, null, java.nio.file.Files.exists(file)
+                    ? "not a regular file (a FIFO, device or folder is never opened)" : "cannot open: no such file");
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);

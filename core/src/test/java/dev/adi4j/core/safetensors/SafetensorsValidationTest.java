@@ -54,6 +54,15 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void fifoIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("pipe.safetensors");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo unavailable");
+        expectBad(fifo, null, "not a regular file");
+        expectBad(dir, null, "not a regular file");
+    }
+
+    @Test
     void headerLengthBeyondFileSize() throws IOException {
         byte[] h = "{}".getBytes(StandardCharsets.UTF_8);
         expectBad(write(dir.resolve("a.safetensors"), 1000, h, new byte[0]), null, "header length 1000", "exceeds");
