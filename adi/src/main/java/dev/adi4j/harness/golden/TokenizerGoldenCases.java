@@ -16,6 +16,9 @@ import java.util.List;
  * {@code vocab}.
  */
 public final class TokenizerGoldenCases {
+    /** The id lists a tokenizer case can reproduce. */
+    public static final List<String> OUTPUTS = List.of("hf_ids", "openclip_ids");
+
     private TokenizerGoldenCases() {
     }
 
