@@ -51,7 +51,17 @@ public final class Images {
         return toRgb(decode(file, bytes), alpha);
     }
 
+    /**
+     * The most pixels an image file may declare: a decoded image takes up to 16 bytes a pixel on the heap (a
+     * 16-bit RGBA raster at 8 plus its 8-bit RGB copy at 4, rounded up) and may use at most half the heap, so a
+     * small file claiming a huge size is refused before any pixel buffer is allocated.
+     */
+    public static long maxPixels() {
+        return Runtime.getRuntime().maxMemory() / 2 / 16;
+    }
+
     private static BufferedImage decode(Path file, byte[] bytes) {
+        if (PngChunks.isPng(bytes)) PngChunks.walk(file, bytes, (type, png, offset, length) -> { });
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -62,6 +72,7 @@ public final class Images {
             String format = reader.getFormatName();
             try {
                 reader.setInput(in, true, true);
+                checkSize(file, format, reader.getWidth(0), reader.getHeight(0));
                 BufferedImage img = reader.read(0);
                 if (img.getWidth() <= 0 || img.getHeight() <= 0) {
                     throw new ImageFormatException(file, format + " image has no pixels");
@@ -78,6 +89,15 @@ public final class Images {
             }
         } catch (IOException e) {
             throw new ImageFormatException(file, "cannot decode: " + rootMessage(e), e);
+        }
+    }
+
+    private static void checkSize(Path file, String format, int width, int height) {
+        long pixels = (long) width * height;
+        if (pixels > maxPixels()) {
+            throw new ImageFormatException(file, format + " image declares " + width + "x" + height + " = " + pixels
+                    + " pixels, more than the " + maxPixels() + " a " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB heap can decode");
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.zip.Inflater;
  * iTXt (compressed or not), in file order; when a key repeats, the first occurrence wins.
  */
 public final class PngText {
-    static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static final byte[] SIGNATURE = PngChunks.SIGNATURE;
 
     private PngText() {
     }
@@ -103,41 +103,16 @@ public final class PngText {
     }
 
     static Map<String, String> read(Path file, byte[] png) {
-        if (png.length < 8 || !Arrays.equals(Arrays.copyOf(png, 8), SIGNATURE)) {
-            throw new ImageFormatException(file, "not a PNG file (bad signature)");
-        }
         Map<String, String> text = new LinkedHashMap<>();
-        ByteBuffer b = ByteBuffer.wrap(png);
-        b.position(8);
-        while (true) {
-            if (b.remaining() < 12) throw new ImageFormatException(file, "truncated PNG: no IEND chunk");
-            long len = Integer.toUnsignedLong(b.getInt());
-            byte[] typeBytes = new byte[4];
-            b.get(typeBytes);
-            String type = new String(typeBytes, StandardCharsets.US_ASCII);
-            if (len > b.remaining() - 4) {
-                throw new ImageFormatException(file, "truncated PNG: chunk " + type + " declares " + len
-                        + " bytes, " + Math.max(0, b.remaining() - 4) + " remain");
-            }
-            byte[] data = new byte[(int) len];
-            b.get(data);
-            int storedCrc = b.getInt();
-            CRC32 crc = new CRC32();
-            crc.update(typeBytes);
-            crc.update(data);
-            if ((int) crc.getValue() != storedCrc) {
-                throw new ImageFormatException(file, "corrupt PNG: CRC mismatch in chunk " + type);
-            }
+        PngChunks.walk(file, png, (type, bytes, offset, length) -> {
             switch (type) {
-                case "tEXt" -> putFirst(text, parseText(file, data));
-                case "zTXt" -> putFirst(text, parseZText(file, data));
-                case "iTXt" -> putFirst(text, parseIText(file, data));
-                case "IEND" -> {
-                    return Collections.unmodifiableMap(text);
-                }
+                case "tEXt" -> putFirst(text, parseText(file, Arrays.copyOfRange(bytes, offset, offset + length)));
+                case "zTXt" -> putFirst(text, parseZText(file, Arrays.copyOfRange(bytes, offset, offset + length)));
+                case "iTXt" -> putFirst(text, parseIText(file, Arrays.copyOfRange(bytes, offset, offset + length)));
                 default -> { }
             }
-        }
+        });
+        return Collections.unmodifiableMap(text);
     }
 
     private static void putFirst(Map<String, String> text, String[] kv) {
