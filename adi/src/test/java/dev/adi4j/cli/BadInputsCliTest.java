@@ -4,6 +4,7 @@ import dev.adi4j.testsupport.Captured;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -68,6 +69,9 @@ class BadInputsCliTest {
                 // error text
                 row("nosuch --help", 2, "unknown command 'nosuch'", "generate"),
                 row("inspect $D/none.safetensors", 1, "none.safetensors", "no such file"),
+                // a FIFO (or, without mkfifo, a folder) is refused at once instead of blocking
+                row("golden $D/pipe.json", 1, "pipe.json", "not a regular file"),
+                row("inspect $D/pipe.json", 1, "pipe.json", "not a regular file"),
                 row("bench-net --latent 0", 1, "--latent 0", "at least 1"),
                 row("bench-net --latent 32,-4", 1, "--latent -4", "at least 1"),
                 row("bench-net --batch 0", 1, "--batch 0", "at least 1"),
@@ -82,6 +86,7 @@ class BadInputsCliTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a row that blocks must not hang the suite
     void refusedWithOneLineAndNothingWritten(Row row) throws IOException {
         Path d = Files.createDirectories(dir.resolve("d"));
         setUp(d);
@@ -99,6 +104,14 @@ class BadInputsCliTest {
     /** Files a row may refer to; their content and times are part of the listing. */
     private static void setUp(Path d) throws IOException {
         Files.writeString(d.resolve("existing.txt"), "keep me");
+        Path pipe = d.resolve("pipe.json");
+        boolean fifo;
+        try {
+            fifo = new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            fifo = false;
+        }
+        if (!fifo) Files.createDirectories(pipe);
         identifiers(d.resolve("nan.safetensors"), Nd4j.create(new float[][]{{1, Float.NaN}}).repeat(1, 16));
         identifiers(d.resolve("wide.safetensors"), Nd4j.ones(DataType.FLOAT, 1, 7));
         identifiers(d.resolve("good.safetensors"), Nd4j.ones(DataType.FLOAT, 1, 32));

@@ -1,5 +1,6 @@
 package dev.adi4j.convert;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.adi4j.core.config.ClipTextConfig;
@@ -143,7 +144,8 @@ public final class ModelConfigs {
     }
 
     static ObjectNode readObject(Path file) {
-        if (!Files.isRegularFile(file)) throw new ConversionException(file, null, "config file not found");
+        RegularFiles.require(file, "config", (f, p) -> new ConversionException(f, null,
+                p.equals("file not found") ? "config file not found" : p));
         JsonNode n;
         try {
             n = Configs.mapper().readTree(file.toFile());

@@ -1,5 +1,6 @@
 package dev.adi4j.adi.data;
 
+import dev.adi4j.core.io.RegularFiles;
 import dev.adi4j.core.image.ImageException;
 import dev.adi4j.core.image.Preprocess;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -77,7 +78,9 @@ public final class ActionDataset {
     private static List<Path> imageFiles(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             // Sorted by the name string, not the Path, so the order is the same on every file system.
-            return s.filter(Files::isRegularFile).filter(ActionDataset::isImageName)
+            // an image-named FIFO or device is refused, not skipped: the user meant it as an exemplar
+            return s.filter(ActionDataset::isImageName).filter(p -> !Files.isDirectory(p))
+                    .map(p -> RegularFiles.require(p, "training image", TrainingDataException::new))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         } catch (IOException e) {

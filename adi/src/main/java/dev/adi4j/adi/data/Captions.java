@@ -1,5 +1,6 @@
 package dev.adi4j.adi.data;
 
+import dev.adi4j.core.io.RegularFiles;
 import dev.adi4j.core.config.Configs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,8 @@ final class Captions {
      */
     static Map<String, String> read(Path dir, Set<String> imageNames) {
         Path txt = dir.resolve(TXT), jsonl = dir.resolve(JSONL);
-        boolean hasTxt = Files.isRegularFile(txt), hasJsonl = Files.isRegularFile(jsonl);
+        // exists, not isRegularFile: a captions FIFO is refused by lines(), not silently taken for "no captions"
+        boolean hasTxt = Files.exists(txt), hasJsonl = Files.exists(jsonl);
         if (hasTxt && hasJsonl) {
             throw new TrainingDataException(dir, "both " + TXT + " and " + JSONL
                     + " are present; keep one of them so it is clear which captions apply");
@@ -106,7 +108,8 @@ final class Captions {
 
     private static List<String> lines(Path file) {
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = Files.readAllLines(RegularFiles.require(file, "captions", TrainingDataException::new),
+                    StandardCharsets.UTF_8);
             // Editors on Windows like to start UTF-8 files with a byte-order mark; it is not part of the name.
             if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1));
             return lines;

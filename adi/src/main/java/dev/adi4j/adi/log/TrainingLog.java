@@ -1,5 +1,6 @@
 package dev.adi4j.adi.log;
 
+import dev.adi4j.core.io.RegularFiles;
 import dev.adi4j.core.config.Configs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -201,6 +202,7 @@ public final class TrainingLog implements Closeable {
     private static Parsed parse(Path file, boolean absentIsEmpty) {
         String text;
         try {
+            if (Files.exists(file)) RegularFiles.require(file, "training log", TrainingLogException::new);
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             if (absentIsEmpty) return new Parsed(List.of(), List.of(), false);

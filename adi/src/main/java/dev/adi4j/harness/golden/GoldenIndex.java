@@ -1,5 +1,6 @@
 package dev.adi4j.harness.golden;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adi4j.core.config.ConfigException;
@@ -16,6 +17,7 @@ public record GoldenIndex(String format, List<GoldenCase> cases) {
     public static GoldenIndex read(Path file) {
         GoldenIndex idx;
         try {
+            RegularFiles.require(file, "golden-case index", (f, p) -> new ConfigException(f, null, p));
             idx = new ObjectMapper().readValue(file.toFile(), GoldenIndex.class);
         } catch (IOException e) {
             throw new ConfigException(file, null, "not a readable golden-case index: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.adi4j.harness.golden;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.adi4j.core.config.Configs;
@@ -169,7 +170,7 @@ public final class SchedulerGoldens {
     public static Map<String, SchedulerConfig> readConfigs(Path configs) {
         JsonNode root;
         try {
-            root = Configs.mapper().readTree(configs.toFile());
+            root = Configs.mapper().readTree(RegularFiles.require(configs, "scheduler configs", GoldenException::new).toFile());
         } catch (IOException e) {
             throw new GoldenException(configs, "cannot read scheduler configs: " + e.getMessage(), e);
         }

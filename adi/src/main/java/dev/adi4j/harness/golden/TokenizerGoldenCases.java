@@ -1,5 +1,6 @@
 package dev.adi4j.harness.golden;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adi4j.core.tokenizer.ClipTokenizer;
@@ -23,7 +24,8 @@ public final class TokenizerGoldenCases {
     }
 
     public static List<CaseResult> run(GoldenCase c, Path root) throws IOException {
-        JsonNode golden = new ObjectMapper().readTree(root.resolve(c.file()).toFile());
+        Path file = RegularFiles.require(root.resolve(c.file()), "tokenizer golden", GoldenException::new);
+        JsonNode golden = new ObjectMapper().readTree(file.toFile());
         JsonNode prompts = golden.get("prompts");
         if (prompts == null || !prompts.isArray() || prompts.isEmpty()) {
             return List.of(CaseResult.failure(c.name(), "", root.resolve(c.file()) + ": no 'prompts' array"));

@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ActionDatasetTest {
     @TempDir
@@ -243,5 +245,33 @@ class ActionDatasetTest {
                 e.getMessage());
         write("captions.txt", "a.JPG\ta man\nc.jpeg\ta woman\nb.png\ta child\n");
         assertEquals(3, ActionDataset.load(dir, opts).size());
+    }
+
+    private Path fifo(String name) throws Exception {
+        Path f = dir.resolve(name);
+        assumeTrue(new ProcessBuilder("mkfifo", f.toString()).start().waitFor() == 0, "mkfifo unavailable");
+        return f;
+    }
+
+    private TrainingDataException failsWithin10s() {
+        return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> fails(DataOptions.defaults(R)));
+    }
+
+    @Test
+    void fifoImageIsRefusedNotSkippedAndDoesNotBlock() throws Exception {
+        threeImages();
+        Path f = fifo("d.png");
+        TrainingDataException e = failsWithin10s();
+        assertTrue(e.getMessage().startsWith(f + ": not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void fifoCaptionsFilesAreRefusedWithoutBlocking() throws Exception {
+        threeImages();
+        Path txt = fifo("captions.txt");
+        assertTrue(failsWithin10s().getMessage().startsWith(txt + ": not a regular file"));
+        Files.delete(txt);
+        Path jsonl = fifo("metadata.jsonl");
+        assertTrue(failsWithin10s().getMessage().startsWith(jsonl + ": not a regular file"));
     }
 }

@@ -120,4 +120,24 @@ class GoldenRunnerTest {
         assertOneFail(UNET.replace("/golden/unet_forward_odd.safetensors", "/golden"), "u",
                 "field 'file': not a regular file");
     }
+
+    @Test
+    void fifoIndexAndFifoTokenizerGoldenAreRefusedWithoutBlocking() throws Exception {
+        Path idx = dir.resolve("pipe.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", idx.toString()).start().waitFor() == 0, "mkfifo unavailable");
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                        () -> GoldenRunner.standard().run(idx, r -> { })));
+        assertTrue(e.getMessage().contains(idx.toString()) && e.getMessage().contains("not a regular file"), e.getMessage());
+
+        Path tok = dir.resolve("tok.json");
+        new ProcessBuilder("mkfifo", tok.toString()).start().waitFor();
+        String c = "{\"name\": \"t\", \"kind\": \"tokenizer\", \"file\": \"" + tok + "\","
+                + " \"model\": \"" + F + "/tiny-sd/tokenizer\", \"outputs\": [\"hf_ids\"]}";
+        List<CaseResult> results = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> run(c));
+        assertEquals(1, results.size(), results.toString());
+        assertTrue(results.get(0).line().contains("field 'file': not a regular file"), results.get(0).line());
+    }
 }

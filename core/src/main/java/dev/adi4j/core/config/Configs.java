@@ -1,5 +1,6 @@
 package dev.adi4j.core.config;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +39,7 @@ public final class Configs {
     public static <T> T read(Path file, Class<T> type) {
         String text;
         try {
-            text = Files.readString(file);
+            text = Files.readString(RegularFiles.require(file, "config", (f, p) -> new ConfigException(f, null, p)));
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, null, "file not found");
         } catch (IOException e) {

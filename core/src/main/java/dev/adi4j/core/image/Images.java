@@ -1,5 +1,6 @@
 package dev.adi4j.core.image;
 
+import dev.adi4j.core.io.RegularFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,7 +42,7 @@ public final class Images {
     public static BufferedImage readRgb(Path file, AlphaMode alpha) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = Files.readAllBytes(RegularFiles.require(file, "image", ImageFormatException::new));
         } catch (NoSuchFileException e) {
             throw new ImageFormatException(file, "file not found");
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.adi4j.core.image;
 
+import dev.adi4j.core.io.RegularFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -93,7 +94,7 @@ public final class PngText {
     public static Map<String, String> read(Path file) {
         byte[] png;
         try {
-            png = Files.readAllBytes(file);
+            png = Files.readAllBytes(RegularFiles.require(file, "PNG", ImageFormatException::new));
         } catch (NoSuchFileException e) {
             throw new ImageFormatException(file, "file not found");
         } catch (IOException e) {

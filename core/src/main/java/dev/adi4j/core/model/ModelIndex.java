@@ -1,5 +1,6 @@
 package dev.adi4j.core.model;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.adi4j.core.config.ConfigException;
@@ -43,6 +44,7 @@ public record ModelIndex(String className, String diffusersVersion, Map<String, 
     public static ModelIndex read(Path file) {
         JsonNode root;
         try {
+            if (Files.exists(file)) RegularFiles.require(file, "model_index.json", (f, p) -> new ConfigException(f, null, p));
             root = Configs.mapper().readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, null, "file not found: a diffusers model folder needs model_index.json");

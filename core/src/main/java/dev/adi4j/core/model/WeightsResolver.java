@@ -1,5 +1,6 @@
 package dev.adi4j.core.model;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.adi4j.core.config.ConfigException;
 import dev.adi4j.core.config.Configs;
@@ -51,7 +52,8 @@ final class WeightsResolver {
     static List<Path> shards(Path index) {
         JsonNode root;
         try {
-            root = Configs.mapper().readTree(Files.readString(index));
+            root = Configs.mapper().readTree(Files.readString(RegularFiles.require(index, "sharded-weights index",
+                    (f, p) -> new ConfigException(f, null, p))));
         } catch (IOException e) {
             throw new ConfigException(index, null, "cannot read sharded-weights index: " + e.getMessage(), e);
         }

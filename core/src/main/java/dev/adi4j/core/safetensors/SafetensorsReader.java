@@ -1,5 +1,6 @@
 package dev.adi4j.core.safetensors;
 
+import dev.adi4j.core.io.RegularFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,11 +39,8 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Opens and validates a file; throws {@link SafetensorsFormatException} for anything malformed. */
     public static SafetensorsReader open(Path file) {
-        // opening a FIFO or a device would block or read forever: only regular files are opened
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new SafetensorsFormatException(file, null, java.nio.file.Files.exists(file)
-                    ? "not a regular file (a FIFO, device or folder is never opened)" : "cannot open: no such file");
-        }
+        if (!java.nio.file.Files.exists(file)) throw new SafetensorsFormatException(file, null, "cannot open: no such file");
+        RegularFiles.require(file, "safetensors", (f, p) -> new SafetensorsFormatException(f, null, p));
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);

@@ -1,5 +1,6 @@
 package dev.adi4j.core.tokenizer;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +72,7 @@ public record ClipSpecialTokens(Token bos, Token eos, Token unk, Token pad, int 
 
     private static JsonNode readJson(Path file) {
         try {
-            JsonNode root = JSON.readTree(file.toFile());
+            JsonNode root = JSON.readTree(RegularFiles.require(file, "tokenizer config", TokenizerException::new).toFile());
             if (root == null || !root.isObject()) throw new TokenizerException(file, "expected a JSON object");
             return root;
         } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package dev.adi4j.core.tokenizer;
 
+import dev.adi4j.core.io.RegularFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -84,6 +85,7 @@ public final class ClipVocabulary {
     /** Reads CLIP's original merge list and derives the vocabulary from it. */
     public static ClipVocabulary fromBpeGz(Path file) {
         String text;
+        RegularFiles.require(file, "BPE merges", TokenizerException::new);
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -123,7 +125,7 @@ public final class ClipVocabulary {
 
     private static String readUtf8(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(RegularFiles.require(file, "tokenizer", TokenizerException::new), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new TokenizerException(file, "file not found");
         } catch (IOException e) {
@@ -151,7 +153,7 @@ public final class ClipVocabulary {
     private static String[] readVocabJson(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = Files.readAllBytes(RegularFiles.require(file, "tokenizer vocabulary", TokenizerException::new));
         } catch (NoSuchFileException e) {
             throw new TokenizerException(file, "file not found");
         } catch (IOException e) {
