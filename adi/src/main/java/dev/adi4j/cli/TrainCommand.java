@@ -2,6 +2,7 @@ package dev.adi4j.cli;
 
 import dev.adi4j.adi.data.PromptTemplates;
 import dev.adi4j.adi.mask.MaskScope;
+import dev.adi4j.adi.train.RunFolder;
 import dev.adi4j.adi.train.TrainConfig;
 import dev.adi4j.adi.train.TrainMethod;
 import dev.adi4j.adi.train.Trainer;
@@ -21,7 +22,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "diffusers model folder") Path model;
     @Option(names = "--train-data-dir", required = true, description = "images + captions.txt (file<TAB>caption) or metadata.jsonl")
     Path trainDataDir;
-    @Option(names = "--output-dir", required = true, description = "the run folder") Path outputDir;
+    @Option(names = "--output-dir", required = true, description = "the run folder (an existing run folder is continued)")
+    Path outputDir;
+    @Option(names = "--force", description = "write into an existing non-empty --output-dir that is not a run folder")
+    boolean force;
     @Option(names = "--method", defaultValue = "adi", description = "ti, pplus, adi, adi-union, adi-context-only, adi-action-only (default: ${DEFAULT-VALUE})")
     String method;
     @Option(names = "--placeholder-token", defaultValue = "<action>") String placeholderToken;
@@ -62,6 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainConfig config = config().validate();
+        new RunFolder(config.outputDir()).checkUsable(force);
         Trainer.Result r = new Trainer(config, new TrainProgress(System.err)).run();
         System.out.println(r.identifiers());
         System.err.printf("%d steps, last loss %.4f, %.1f s%n", r.steps(), r.lastLoss(), r.seconds());

@@ -66,6 +66,12 @@ class BadInputsCliTest {
                         "good.safetensors", "no identifier '<other>'", "<act>"),
                 // overwrites need --force
                 row("bench --suite blocks --out $D/existing.txt", 1, "--out", "existing.txt", "--force"),
+                row("generate --model $T --prompt cat --out $D/gen", 1, "refusing to overwrite", "image-0.png", "--force"),
+                row("convert --from $T --to $D/existing.txt", 1, "existing.txt", "already exists", "--force"),
+                row("train --model $T --train-data-dir $D/none --output-dir $D", 1, "--output-dir",
+                        "not an adi4j run folder", "train_config.json", "--force"),
+                row("train --model $T --train-data-dir $D/none --output-dir $D/existing.txt", 1, "--output-dir",
+                        "existing.txt", "not a folder"),
                 // error text
                 row("nosuch --help", 2, "unknown command 'nosuch'", "generate"),
                 row("inspect $D/none.safetensors", 1, "none.safetensors", "no such file"),
@@ -104,6 +110,7 @@ class BadInputsCliTest {
     /** Files a row may refer to; their content and times are part of the listing. */
     private static void setUp(Path d) throws IOException {
         Files.writeString(d.resolve("existing.txt"), "keep me");
+        Files.writeString(Files.createDirectories(d.resolve("gen")).resolve("image-0.png"), "keep me");
         Path pipe = d.resolve("pipe.json");
         boolean fifo;
         try {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** The files of a training run, in one place. */
 public record RunFolder(Path dir) {
@@ -21,6 +22,29 @@ public record RunFolder(Path dir) {
     public Path validation() { return dir.resolve("validation"); }
 
     public Path config() { return dir.resolve("train_config.json"); }
+
+    /**
+     * Refuses, before any work, an output folder that training would litter or mistake: a file, or a non-empty
+     * folder without {@code train_config.json} (not an adi4j run folder) unless {@code force}. A missing or empty
+     * folder starts a run; a run folder is resumed or continued, as before.
+     */
+    public void checkUsable(boolean force) {
+        if (!Files.exists(dir)) return;
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--output-dir " + dir + ": exists and is not a folder");
+        }
+        if (force || Files.isRegularFile(config())) return;
+        boolean empty;
+        try (Stream<Path> s = Files.list(dir)) {
+            empty = s.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the output folder " + dir + ": " + e.getMessage(), e);
+        }
+        if (!empty) {
+            throw new IllegalArgumentException("--output-dir " + dir + ": a non-empty folder that is not an adi4j run"
+                    + " folder (no " + config().getFileName() + "); pick a new folder or pass --force to write into it");
+        }
+    }
 
     void create() {
         try {
