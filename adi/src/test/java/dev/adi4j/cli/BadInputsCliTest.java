@@ -49,7 +49,7 @@ class BadInputsCliTest {
                 // flags checked before the model is loaded
                 row(gen + "--guidance NaN", 1, "--guidance", "NaN", "finite"),
                 row(gen + "--guidance Infinity", 1, "--guidance", "finite"),
-                row(gen + "--size 8x8", 1, "--size 8x8", "too small", "at least 64"),
+                row(gen + "--size 8x8", 1, "--size 8x8", "too small", "at least 32"),
                 row(gen + "--size 100x96", 1, "--size '100x96'", "width 100", "multiple of 8"),
                 row(gen + "--size abcx64", 1, "--size 'abcx64'", "'abc' is not a whole number"),
                 row(gen + "--size 64", 1, "--size '64'", "expected WxH"),

@@ -70,6 +70,12 @@ public final class Trainer {
                 || (config.method().needsActionSample() && config.actionDifferentDir() == null);
         try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(ModelFolder.open(config.model()),
                 subjectModel ? CustomDiffusion.TRAINABLE : name -> false)) {
+            int factor = pipe.vae().downscaleFactor();
+            int minSide = Math.max(1, 1 << (pipe.unet().config().blockOutChannels().size() - 2)) * factor;
+            if (config.resolution() < minSide || config.resolution() % factor != 0) {
+                throw new IllegalArgumentException("--resolution " + config.resolution() + ": this model needs a multiple of "
+                        + factor + " of at least " + minSide + " (as adi generate's --size)");
+            }
             if (config.method() == TrainMethod.CUSTOM_DIFFUSION) {
                 return new CustomDiffusionRun(config, run, pipe, data, templates, listener).run(t0);
             }
