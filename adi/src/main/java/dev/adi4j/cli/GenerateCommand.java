@@ -132,13 +132,6 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     private Map<String, String> settings(GenerationRequest r) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("Steps", Integer.toString(r.steps()));
-        s.put("Sampler", r.sampler() == null ? "model default" : r.sampler());
-        s.put("CFG scale", Double.toString(r.guidance()));
-        s.put("Seed", Long.toString(r.seed()));
-        s.put("Size", r.width() + "x" + r.height());
-        s.put("Model", model.getFileName() == null ? model.toString() : model.getFileName().toString());
-        return s;
+        return r.settings(model.getFileName() == null ? model.toString() : model.getFileName().toString());
     }
 }

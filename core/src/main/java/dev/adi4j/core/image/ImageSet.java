@@ -67,11 +67,7 @@ public final class ImageSet {
         }
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            Map<String, String> text = new LinkedHashMap<>();
-            text.put(PngWriter.PARAMETERS_KEY, GenerationParameters.format(prompt, negativePrompt, withSeed(settings, seeds.get(i))));
-            text.put("adi4j.seed", Long.toString(seeds.get(i)));
-            text.putAll(extraText);
-            PngWriter.write(images.get(i), files.get(i), text, force);
+            PngWriter.write(images.get(i), files.get(i), text(prompt, negativePrompt, settings, seeds.get(i), extraText), force);
             labels.add("seed " + seeds.get(i));
         }
         int cols = (int) Math.ceil(Math.sqrt(images.size()));
@@ -79,6 +75,36 @@ public final class ImageSet {
         ImageGrid.save(images, labels, rows, cols, ImageGrid.LabelPosition.BELOW, grid,
                 Map.of(PngWriter.PARAMETERS_KEY, GenerationParameters.format(prompt, negativePrompt,
                         withSeed(settings, seeds.get(0)))), force);
+    }
+
+    /**
+     * The PNG files {@link #write} writes for {@code images} (image i with seed {@code seeds.get(i)}), as bytes, without
+     * the grid: what a server answers instead of writing files.
+     */
+    public static List<byte[]> encode(List<BufferedImage> images, List<Long> seeds, String prompt, String negativePrompt,
+                                      Map<String, String> settings, Map<String, String> extraText) {
+        if (images.size() != seeds.size()) {
+            throw new IllegalArgumentException(images.size() + " images for " + seeds.size() + " seeds");
+        }
+        List<byte[]> pngs = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            pngs.add(PngWriter.toBytes(images.get(i), text(prompt, negativePrompt, settings, seeds.get(i), extraText)));
+        }
+        return pngs;
+    }
+
+    /** The {@code parameters} text of the image with {@code seed} (A1111 layout), as written into its PNG. */
+    public static String parameters(String prompt, String negativePrompt, Map<String, String> settings, long seed) {
+        return GenerationParameters.format(prompt, negativePrompt, withSeed(settings, seed));
+    }
+
+    private static Map<String, String> text(String prompt, String negativePrompt, Map<String, String> settings, long seed,
+                                            Map<String, String> extraText) {
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put(PngWriter.PARAMETERS_KEY, parameters(prompt, negativePrompt, settings, seed));
+        text.put("adi4j.seed", Long.toString(seed));
+        text.putAll(extraText);
+        return text;
     }
 
     private static Map<String, String> withSeed(Map<String, String> settings, long seed) {

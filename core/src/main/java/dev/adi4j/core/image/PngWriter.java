@@ -26,8 +26,17 @@ public final class PngWriter {
 
     /** Writes one image with the given text chunks (insertion order kept). */
     public static void write(BufferedImage image, Path file, Map<String, String> text, boolean overwrite) {
+        AtomicFiles.write(file, bytes(image, text, file), overwrite);
+    }
+
+    /** The PNG file {@link #write} would write, as bytes (e.g. for an HTTP response). */
+    public static byte[] toBytes(BufferedImage image, Map<String, String> text) {
+        return bytes(image, text, null);
+    }
+
+    private static byte[] bytes(BufferedImage image, Map<String, String> text, Path file) {
         text.keySet().forEach(PngText::checkKeyword);
-        AtomicFiles.write(file, PngText.insert(encode(image, file), text), overwrite);
+        return PngText.insert(encode(image, file), text);
     }
 
     /**
