@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "Action customization (ADI) for Stable Diffusion 2.1 on the JVM.",
         subcommands = {
                 GenerateCommand.class,
+                ServeCommand.class,
+                ServeBenchCommand.class,
                 TrainCommand.class,
                 BenchNetCommand.class,
                 BenchCommand.class,
