@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 GenerateCommand.class,
                 TrainCommand.class,
+                ActionBenchCommand.class,
                 BenchNetCommand.class,
                 BenchCommand.class,
                 GoldenCommand.class,
