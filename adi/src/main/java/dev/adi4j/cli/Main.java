@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 ServeBenchCommand.class,
                 TrainCommand.class,
+                ActionBenchCommand.class,
                 BenchNetCommand.class,
                 BenchCommand.class,
                 GoldenCommand.class,
