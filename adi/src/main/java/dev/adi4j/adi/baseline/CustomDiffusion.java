@@ -80,6 +80,31 @@ public final class CustomDiffusion {
 
     /** Trains with the given optimizer; deterministic for a seed (and a deterministic optimizer). */
     public Result train(List<Example> examples, Options options, ParamUpdater updater, Progress progress) {
+        return train(examples, options, updater, progress, null, StepHook.NONE);
+    }
+
+    /**
+     * Where a resumed run starts: the steps already done and the trained token vector [1, D] and key/value weights
+     * (diffusers layout) after them. The optimizer's state is the caller's to restore.
+     */
+    public record Resume(int step, INDArray tokenVector, Map<String, INDArray> weights) {
+    }
+
+    /** Called after each step's update with the steps done, the token vector and the live weights (graph layout). */
+    @FunctionalInterface
+    public interface StepHook {
+        void after(int stepsDone, INDArray tokenVector, Map<String, INDArray> liveWeights);
+
+        StepHook NONE = (done, v, w) -> { };
+    }
+
+    /**
+     * {@link #train(List, Options, ParamUpdater, Progress)} continuing from {@code resume} (null: from the start),
+     * with {@code hook} after every step. The timestep and noise streams are replayed up to the resumed step, so a
+     * resumed run draws what an uninterrupted one would.
+     */
+    public Result train(List<Example> examples, Options options, ParamUpdater updater, Progress progress,
+                        Resume resume, StepHook hook) {
         if (examples.isEmpty()) throw new IllegalArgumentException("Custom Diffusion needs at least one example");
         List<String> kv = unet.trainableParameters().stream().filter(TRAINABLE).toList();
         List<String> expected = dev.adi4j.diffusion.unet.UNet.declaredParameters(unet.config()).stream()
@@ -106,8 +131,23 @@ public final class CustomDiffusion {
         Map<String, INDArray> originals = new LinkedHashMap<>();
         for (String name : kv) originals.put(name, unet.parameter(name).dup());
         double[] losses = new double[options.steps()];
+        int start = resume == null ? 0 : resume.step();
         try {
-            for (int s = 0; s < options.steps(); s++) {
+            if (resume != null) {
+                v = resume.tokenVector().dup();
+                for (String name : kv) {
+                    INDArray w = resume.weights().get(name);
+                    if (w == null) throw new IllegalArgumentException("resume state has no weight " + name);
+                    unet.parameter(name).assign(unet.parameterSpec(name).layout().toGraph(w));
+                }
+                for (int s = 0; s < start; s++) {
+                    timesteps.nextInt(scheduler.numTrainTimesteps());
+                    noise.next(examples.get(s % examples.size()).latents().shape());
+                }
+            }
+            Map<String, INDArray> live = new LinkedHashMap<>();
+            for (String name : kv) live.put(name, unet.parameter(name));
+            for (int s = start; s < options.steps(); s++) {
                 int i = s % examples.size();
                 INDArray x0 = examples.get(i).latents();
                 int[] t = {timesteps.nextInt(scheduler.numTrainTimesteps())};
@@ -123,6 +163,7 @@ public final class CustomDiffusion {
                 progress.onStep(s, options.steps(), g.loss());
                 for (String name : kv) updater.step(name, unet.parameter(name), g.weightGradients().get(name), options.lr());
                 updater.step(options.token(), v, gradV, options.lr());
+                hook.after(s + 1, v, live);
             }
             Map<String, INDArray> trained = new LinkedHashMap<>();
             for (String name : kv) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,7 +23,8 @@ import java.util.SplittableRandom;
  * {@code --method custom-diffusion}, the paper's baseline: the cross-attention key/value projections and the
  * placeholder token fine-tuned on all exemplars (one prompt per exemplar from the templates), AdamW, the run's
  * learning-rate schedule. Writes {@code custom_diffusion.safetensors}, which {@code adi generate --custom-diffusion}
- * loads. Not checkpointed: the baseline's trainer runs its steps in one call.
+ * loads. Checkpointed like the identifier methods (token, key/value weights and AdamW's moments), so a killed run
+ * resumes to the same result.
  */
 final class CustomDiffusionRun {
     static final String FILE = "custom_diffusion.safetensors";
@@ -45,9 +47,6 @@ final class CustomDiffusionRun {
     }
 
     Trainer.Result run(long t0) throws IOException {
-        if (config.resumeFromCheckpoint() != null) {
-            throw new IllegalArgumentException("--resume-from-checkpoint: --method custom-diffusion is not checkpointed");
-        }
         LatentCache cache = new LatentCache(run.dir(), pipe.vae(), config.model().toAbsolutePath().toString());
         List<INDArray> images = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) images.add(data.image(i, false));
@@ -59,16 +58,19 @@ final class CustomDiffusionRun {
                     templates.prompt(rng, config.placeholderToken(), data.example(i).caption())));
         }
         AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, config.adamWeightDecay()));
+        Checkpoints checkpoints = new Checkpoints(run.dir());
+        CustomDiffusion.Resume resume = resume(checkpoints, adam);
+        int start = resume == null ? 0 : resume.step();
         var schedule = config.schedule();
         double base = config.effectiveLearningRate();
-        int[] step = {0};
-        listener.started(0, config.maxTrainSteps());
+        int[] step = {start};
+        listener.started(start, config.maxTrainSteps());
         CustomDiffusion.Result result;
         try (TrainingLog log = TrainingLog.open(run.log())) {
-            log.truncateAfter(0);
+            log.truncateAfter(start);
             // the schedule's rate is applied per update: the updater sees each step's parameters in a fixed order
             int perStep = pipe.unet().trainableParameters().size() + 1;
-            int[] calls = {0};
+            int[] calls = {start * perStep};
             result = new CustomDiffusion(pipe.unet(), pipe.textEncoder(), pipe.tokenizer(), pipe.schedulerConfig())
                     .train(examples, new CustomDiffusion.Options(config.placeholderToken(), config.initializerToken(),
                                     config.maxTrainSteps(), base, config.seed(), config.model().toString()),
@@ -77,8 +79,14 @@ final class CustomDiffusionRun {
                             (s, total, loss) -> {
                                 double lr = schedule.lr(base, s);
                                 log.append(new TrainingLog.Step(s + 1, lr, Map.of("anchor", loss), Map.of()));
-                                listener.step(s + 1, total, 0, loss, lr);
+                                listener.step(s + 1, total, start, loss, lr);
                                 step[0] = s + 1;
+                            },
+                            resume,
+                            (done, v, live) -> {
+                                if (done % config.checkpointingSteps() == 0 || done == config.maxTrainSteps()) {
+                                    checkpoints.save(done, state(v, live, adam), metadata(), config.checkpointsTotalLimit());
+                                }
                             });
         }
         Path out = run.dir().resolve(FILE);
@@ -88,5 +96,55 @@ final class CustomDiffusionRun {
                 "adi4j.placeholder", config.placeholderToken()));
         double[] losses = result.losses();
         return new Trainer.Result(out, step[0], losses[losses.length - 1], (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static final String TOKEN = "token";
+    private static final String WEIGHT = "weight.";
+    private static final String OPTIM = "optim.";
+
+    /** The token vector, the key/value weights (diffusers layout) and AdamW's moments after a step. */
+    private Map<String, INDArray> state(INDArray v, Map<String, INDArray> live, AdamW adam) {
+        Map<String, INDArray> t = new LinkedHashMap<>();
+        t.put(TOKEN, v);
+        live.forEach((name, w) -> t.put(WEIGHT + name, pipe.unet().parameterSpec(name).layout().toReference(w)));
+        adam.stateTensors().forEach((k, a) -> t.put(OPTIM + k, a));
+        return t;
+    }
+
+    private Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("adi4j.method", config.method().cliName());
+        m.put("adi4j.placeholder", config.placeholderToken());
+        m.put("adi4j.seed", Long.toString(config.seed()));
+        return m;
+    }
+
+    /** The checkpoint asked for, with the optimizer restored; null to start from scratch. */
+    private CustomDiffusion.Resume resume(Checkpoints checkpoints, AdamW adam) {
+        if (config.resumeFromCheckpoint() == null) return null;
+        var found = checkpoints.resolve(config.resumeFromCheckpoint());
+        if (found.isEmpty()) {
+            listener.message("no checkpoint in " + checkpoints.dir() + " yet: starting from step 0");
+            return null;
+        }
+        Checkpoints.State state = Checkpoints.load(found.get());
+        metadata().forEach((key, expected) -> {
+            if (!expected.equals(state.metadata().get(key))) {
+                throw new IllegalArgumentException(found.get().dir() + ": checkpoint has " + key + " = "
+                        + state.metadata().get(key) + ", this run " + expected + " (resume with the same settings)");
+            }
+        });
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        Map<String, INDArray> optim = new LinkedHashMap<>();
+        state.tensors().forEach((k, a) -> {
+            if (k.startsWith(WEIGHT)) weights.put(k.substring(WEIGHT.length()), a);
+            if (k.startsWith(OPTIM)) optim.put(k.substring(OPTIM.length()), a);
+        });
+        if (!state.tensors().containsKey(TOKEN)) {
+            throw new IllegalArgumentException(found.get().state() + ": no tensor '" + TOKEN + "'");
+        }
+        adam.loadState(optim);
+        listener.message("resumed from " + found.get().dir() + " (step " + found.get().step() + ")");
+        return new CustomDiffusion.Resume(found.get().step(), state.tensors().get(TOKEN), weights);
     }
 }
