@@ -64,7 +64,8 @@ public final class GenerateCommand implements Callable<Integer> {
             INDArray images = pipe.generate(request, ids, new ProgressBar(System.err, numImages));
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, String> extra = new LinkedHashMap<>();
-            extra.put("adi4j.model", model.toAbsolutePath().toString());
+            // no adi4j.model chunk: the folder's name is in the parameters ("Model"), and an absolute path of this
+            // machine has no business in a shared image; the same parameters give the same bytes as adi serve
             if (identifiers != null) extra.put("adi4j.identifiers", identifiers.toAbsolutePath().toString());
             if (customDiffusion != null) extra.put("adi4j.custom_diffusion", customDiffusion.toAbsolutePath().toString());
             // created only now: a run refused on the way leaves nothing behind

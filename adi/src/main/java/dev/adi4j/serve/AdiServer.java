@@ -308,6 +308,7 @@ public final class AdiServer implements AutoCloseable {
             } catch (ExecutionException | java.util.concurrent.CancellationException failed) {
                 Throwable cause = failed instanceof ExecutionException ? failed.getCause() : failed;
                 int code = cause instanceof Job.Cancelled ? 503 : 500;
+                if (code == 500 && "1".equals(System.getenv("ADI4J_DEBUG"))) cause.printStackTrace();
                 String message = cause instanceof Job.Cancelled ? "cancelled: " + cause.getMessage()
                         : "generation failed: " + cause;
                 if (out == null) throw new ApiException(code, null, message);

@@ -72,8 +72,10 @@ public final class PngWriter {
 
     private static byte[] encode(BufferedImage image, Path file) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) {
+        // An in-memory stream explicitly: ImageIO's default for an OutputStream is a disk-cached stream that
+        // registers a shutdown hook, which throws while the JVM shuts down (adi serve finishing a job after SIGTERM).
+        try (javax.imageio.stream.MemoryCacheImageOutputStream ios = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", ios)) {
                 throw new ImageException(file, "no PNG encoder accepts image type " + image.getType());
             }
         } catch (IOException e) {
