@@ -106,10 +106,7 @@ public final class GenerateCommand implements Callable<Integer> {
         int factor = 1 << (vae.blockOutChannels().size() - 1);
         int[] wh = size.isBlank() ? new int[]{unet.sampleSize() * factor, unet.sampleSize() * factor}
                 : Flags.size("--size", size, factor);
-        // Each level but the deepest halves the latent; keeping at least 2 rows and columns above the deepest level is
-        // the rule. Measured on tiny-sd (4 levels): latents of 2x2 and 2x1 fail inside SameDiff (a reduction over an
-        // empty array), 3x1 and larger work; the rule refuses a few of the small sizes that happen to work.
-        int minLatent = Math.max(1, 1 << (unet.blockOutChannels().size() - 2));
+        int minLatent = UNet2DConditionModel.minimumLatentSide(unet);
         if (wh[0] / factor < minLatent || wh[1] / factor < minLatent) {
             throw new UserException("--size " + wh[0] + "x" + wh[1] + ": too small for this UNet; each side must be at least "
                     + minLatent * factor + " (" + unet.blockOutChannels().size() + " levels, latent side at least " + minLatent + ")");

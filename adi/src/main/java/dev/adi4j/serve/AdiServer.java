@@ -105,9 +105,8 @@ public final class AdiServer implements AutoCloseable {
             }
             identifiers = new Identifiers(all);
             int factor = pipe.vae().downscaleFactor();
-            int levels = pipe.unet().config().blockOutChannels().size();
-            // the rule adi generate applies: latents keep at least 2^(levels-2) rows and columns
-            limits = new Txt2Img.ModelLimits(factor, Math.max(1, 1 << (levels - 2)) * factor,
+            limits = new Txt2Img.ModelLimits(factor,
+                    UNet2DConditionModel.minimumLatentSide(pipe.unet().config()) * factor,
                     pipe.unet().config().sampleSize() * factor, pipe.schedulerConfig().numTrainTimesteps());
             Path name = cfg.model().toAbsolutePath().normalize().getFileName();
             modelName = name == null ? "model" : name.toString();

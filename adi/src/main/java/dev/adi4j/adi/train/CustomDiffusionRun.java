@@ -34,20 +34,21 @@ final class CustomDiffusionRun {
     private final StableDiffusionPipeline pipe;
     private final ActionDataset data;
     private final PromptTemplates templates;
+    private final LatentCache cache;
     private final TrainListener listener;
 
     CustomDiffusionRun(TrainConfig config, RunFolder run, StableDiffusionPipeline pipe, ActionDataset data,
-                       PromptTemplates templates, TrainListener listener) {
+                       PromptTemplates templates, LatentCache cache, TrainListener listener) {
         this.config = config;
         this.run = run;
         this.pipe = pipe;
         this.data = data;
         this.templates = templates;
+        this.cache = cache;
         this.listener = listener;
     }
 
     Trainer.Result run(long t0) throws IOException {
-        LatentCache cache = new LatentCache(run.dir(), pipe.vae(), config.model().toAbsolutePath().toString());
         List<INDArray> images = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) images.add(data.image(i, false));
         List<INDArray> latents = cache.latents("exemplars", images);

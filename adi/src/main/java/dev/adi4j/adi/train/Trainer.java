@@ -17,6 +17,7 @@ import dev.adi4j.diffusion.identifier.Identifiers;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
 import dev.adi4j.diffusion.scheduler.DdpmTraining;
 import dev.adi4j.diffusion.scheduler.NoiseSource;
+import dev.adi4j.diffusion.unet.UNet2DConditionModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -71,13 +72,15 @@ public final class Trainer {
         try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(ModelFolder.open(config.model()),
                 subjectModel ? CustomDiffusion.TRAINABLE : name -> false)) {
             int factor = pipe.vae().downscaleFactor();
-            int minSide = Math.max(1, 1 << (pipe.unet().config().blockOutChannels().size() - 2)) * factor;
+            int minSide = UNet2DConditionModel.minimumLatentSide(pipe.unet().config()) * factor;
             if (config.resolution() < minSide || config.resolution() % factor != 0) {
                 throw new IllegalArgumentException("--resolution " + config.resolution() + ": this model needs a multiple of "
                         + factor + " of at least " + minSide + " (as adi generate's --size)");
             }
+            String identity = modelIdentity();
+            LatentCache cache = new LatentCache(run.dir(), pipe.vae(), identity);
             if (config.method() == TrainMethod.CUSTOM_DIFFUSION) {
-                return new CustomDiffusionRun(config, run, pipe, data, templates, listener).run(t0);
+                return new CustomDiffusionRun(config, run, pipe, data, templates, cache, listener).run(t0);
             }
             Tokens tokens = Tokens.add(pipe.tokenizer(), config.placeholderToken(), config.initializerToken());
             int layers = pipe.unet().crossAttentionLayers();
@@ -87,10 +90,9 @@ public final class Trainer {
             Checkpoints checkpoints = new Checkpoints(run.dir());
             int start = resume(checkpoints, v, adam);
 
-            LatentCache cache = new LatentCache(run.dir(), pipe.vae(), modelIdentity());
             ActionDifferentSource actionDifferent = !config.method().needsActionSample() ? null
                     : config.actionDifferentDir() != null ? new SuppliedActionDifferent(config.actionDifferentDir(), data)
-                    : new GeneratedActionDifferent(pipe, data, cache, config, modelIdentity(), run.dir(), listener);
+                    : new GeneratedActionDifferent(pipe, data, cache, config, identity, run.dir(), listener);
             PreparedData prepared = PreparedData.prepare(data, cache, actionDifferent, listener);
 
             StepRunner steps = new StepRunner(config, prepared, templates, tokens, pipe.tokenizer(),

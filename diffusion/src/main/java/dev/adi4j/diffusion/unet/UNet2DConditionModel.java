@@ -81,6 +81,15 @@ public final class UNet2DConditionModel {
 
     public UNetConfig config() { return config; }
 
+    /**
+     * The smallest latent side this UNet is run at: each level but the deepest halves the latent, and at least 2 rows
+     * and columns are kept above the deepest level. Measured on tiny-sd (4 levels): latents of 2x2 and 2x1 fail inside
+     * SameDiff (a reduction over an empty array), 3x1 and larger work; the rule refuses a few small sizes that work.
+     */
+    public static int minimumLatentSide(UNetConfig config) {
+        return Math.max(1, 1 << (config.blockOutChannels().size() - 2));
+    }
+
     /** Number of cross-attention layers (Transformer2DModels), i.e. how many layer-wise contexts it takes. */
     public static int crossAttentionLayers(UNetConfig config) {
         int levels = config.blockOutChannels().size();
