@@ -20,9 +20,14 @@ import java.util.function.UnaryOperator;
  *                                 (default 2^26)
  * @param sessionMemory            {@code adi4j.sessionMemory}: {@code release} or {@code cache}; unset = release
  *                                 exactly when jemalloc is the allocator
+ * @param planExecutor             {@code adi4j.executor}: {@code plan} (default) runs built graphs through
+ *                                 {@link ExecutionPlan}, {@code samediff} through SameDiff's session
+ * @param planMaxArenaMB           {@code adi4j.plan.maxArenaMB}: graphs whose intermediates need more stay with
+ *                                 SameDiff's session (default 512)
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
-                            long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory) {
+                            long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
+                            boolean planExecutor, long planMaxArenaMB) {
 
     private static final class Holder {
         static final EngineOptions CURRENT = from(System::getProperty);
@@ -39,6 +44,10 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         if (session != null && !session.equals("release") && !session.equals("cache")) {
             throw new IllegalArgumentException("-Dadi4j.sessionMemory must be release or cache, got '" + session + "'");
         }
+        String executor = property.apply("adi4j.executor");
+        if (executor != null && !executor.equals("plan") && !executor.equals("samediff")) {
+            throw new IllegalArgumentException("-Dadi4j.executor must be plan or samediff, got '" + executor + "'");
+        }
         return new EngineOptions(
                 bool(property, "adi4j.unet.checkpointing", true),
                 bool(property, "adi4j.stockNorm", false),
@@ -46,7 +55,9 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 (int) positive(property, "adi4j.text.backwardRows", 4),
                 positive(property, "adi4j.text.gradientCacheMB", 1024),
                 positive(property, "adi4j.attention.maxScoreElements", 1L << 26),
-                session);
+                session,
+                executor == null || executor.equals("plan"),
+                positive(property, "adi4j.plan.maxArenaMB", 512));
     }
 
     /** Property name -> effective value, for {@code adi info}. */
@@ -59,6 +70,8 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         m.put("adi4j.text.gradientCacheMB", Long.toString(textGradientCacheMB));
         m.put("adi4j.attention.maxScoreElements", Long.toString(attentionMaxScoreElements));
         m.put("adi4j.sessionMemory", sessionMemory == null ? "auto (release with jemalloc)" : sessionMemory);
+        m.put("adi4j.executor", planExecutor ? "plan" : "samediff");
+        m.put("adi4j.plan.maxArenaMB", Long.toString(planMaxArenaMB));
         return m;
     }
 

@@ -77,8 +77,11 @@ public final class NetGraph {
     /** Runs the graph and returns the requested outputs (detached copies). */
     public Map<String, INDArray> run(Map<String, INDArray> values, String... outputs) {
         Map<String, INDArray> ph = feed(values);
-        ReleasingMemoryMgr.install(sd);
-        Map<String, INDArray> out = sd.output(ph, outputs);
+        Map<String, INDArray> out = planned(sd, ph, List.of(outputs));
+        if (out == null) {
+            ReleasingMemoryMgr.install(sd);
+            out = sd.output(ph, outputs);
+        }
         Map<String, INDArray> copy = new LinkedHashMap<>();
         for (String o : outputs) copy.put(o, out.get(o).dup());
         return copy;
@@ -97,25 +100,68 @@ public final class NetGraph {
         SameDiff gradFn = gradFunction(loss);
         Map<String, INDArray> ph = feed(values);
         Map<String, INDArray> result = new LinkedHashMap<>();
-        if (gradientCacheBytes >= 0) {
-            CappedArrayCache.install(gradFn, gradientCacheBytes);
-        } else {
-            ReleasingMemoryMgr.install(gradFn);
-        }
-        // SameDiff's own calculateGradientsAndOutputs switches the gradient function's array release off
-        // (setEnableCache(false)), so every intermediate of a pass stays allocated until the garbage collector
-        // finalises it: +6 GB of peak RSS per call on the tiny UNet at 64x64. Run as an ordinary output call instead.
-        gradFn.setEnableCache(true);
         List<String> names = new ArrayList<>(Arrays.asList(outputs));
         for (String w : wrt) names.add(gradientName(w, loss));
-        Map<String, INDArray> all = gradFn.output(ph, names.toArray(String[]::new));
+        Map<String, INDArray> all = planned(gradFn, ph, names);
+        if (all == null) {
+            if (gradientCacheBytes >= 0) {
+                CappedArrayCache.install(gradFn, gradientCacheBytes);
+            } else {
+                ReleasingMemoryMgr.install(gradFn);
+            }
+            // SameDiff's own calculateGradientsAndOutputs switches the gradient function's array release off
+            // (setEnableCache(false)), so every intermediate of a pass stays allocated until the garbage collector
+            // finalises it: +6 GB of peak RSS per call on the tiny UNet at 64x64. Run as an ordinary output call.
+            gradFn.setEnableCache(true);
+            all = gradFn.output(ph, names.toArray(String[]::new));
+        }
         for (String o : outputs) result.put(o, all.get(o).dup());
         for (String w : wrt) result.put("grad:" + w, all.get(gradientName(w, loss)).dup());
         return result;
     }
 
+    private record PlanKey(SameDiff function, List<String> outputs) {
+    }
+
+    private final Map<PlanKey, ExecutionPlan> plans = new HashMap<>();
+    /** Output sets run by SameDiff's session: graphs the plan refuses, or whose arena exceeds the cap. */
+    private final java.util.Set<PlanKey> sessionOnly = new java.util.HashSet<>();
+
+    /**
+     * The values of {@code names} through this graph's {@link ExecutionPlan} (compiled on first use), or null when
+     * SameDiff's session is to run it: with {@code -Dadi4j.executor=samediff}, for graphs the plan refuses, and for
+     * graphs whose intermediates exceed {@code -Dadi4j.plan.maxArenaMB} — a plan keeps its arena between runs, which
+     * pays on small graphs (per-op overhead) and would only hold memory on large ones (arithmetic-bound).
+     */
+    private Map<String, INDArray> planned(SameDiff function, Map<String, INDArray> ph, List<String> names) {
+        EngineOptions options = EngineOptions.current();
+        if (!options.planExecutor()) return null;
+        PlanKey key = new PlanKey(function, List.copyOf(names));
+        if (sessionOnly.contains(key)) return null;
+        ExecutionPlan plan = plans.get(key);
+        if (plan != null) {
+            plan.run(ph);
+            return plan.outputs();
+        }
+        try {
+            plan = ExecutionPlan.compile(function, ph, names);
+        } catch (ExecutionPlan.UnsupportedGraphException e) {
+            sessionOnly.add(key);
+            return null;
+        }
+        Map<String, INDArray> first = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : plan.outputs().entrySet()) first.put(e.getKey(), e.getValue().dup());
+        if (plan.arenaBytes() > options.planMaxArenaMB() * (1L << 20)) {
+            plan.close();
+            sessionOnly.add(key);
+        } else {
+            plans.put(key, plan);
+        }
+        return first;
+    }
+
     /** The gradient function of {@code loss}, differentiated on first use. */
-    private SameDiff gradFunction(String loss) {
+    SameDiff gradFunction(String loss) {
         // setLossVariables drops SameDiff's gradient function, which would then be differentiated anew on every call
         if (!sd.getLossVariables().equals(List.of(loss))) sd.setLossVariables(loss);
         if (sd.getFunction("grad") == null) QuietStdout.call(() -> {
@@ -145,13 +191,13 @@ public final class NetGraph {
 
     private final java.util.Set<String> notDifferentiable = new java.util.HashSet<>();
 
-    private String gradientName(String wrt, String loss) {
+    String gradientName(String wrt, String loss) {
         SDVariable g = sd.getVariable(wrt).getGradient();
         if (g == null) throw new IllegalArgumentException("'" + loss + "' does not depend on '" + wrt + "'");
         return g.name();
     }
 
-    private Map<String, INDArray> feed(Map<String, INDArray> values) {
+    Map<String, INDArray> feed(Map<String, INDArray> values) {
         Map<String, INDArray> ph = new HashMap<>();
         for (Map.Entry<String, INDArray> e : values.entrySet()) {
             Tensor t = inputs.get(e.getKey());

@@ -1,0 +1,429 @@
+package dev.adi4j.diffusion.nn;
+
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ReduceOp;
+import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
+import org.nd4j.linalg.api.ops.impl.shape.Reshape;
+import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A built SameDiff graph (a forward graph or a gradient function) compiled for fixed input shapes and a fixed set
+ * of requested outputs, then executed without SameDiff's session. SameDiff's session pays ~35 us of bookkeeping per
+ * op (dependency tracking, name lookups, a native context filled and an output allocated per call, measured in
+ * docs/engine.md); a tiny UNet forward is ~3,000 ops, so that bookkeeping, not arithmetic, decided small models.
+ *
+ * <p>Compiling is the first run: ops in dependency order, each op's native context built once with its input and
+ * output arrays bound, outputs placed in an arena whose buffers are reused once every consumer of a value has run
+ * (liveness, exact length), reshapes of contiguous values and identities bound as views (no op at all). Later runs
+ * copy the placeholders into their bound arrays and call {@code exec(op, context)} per step. Constants and
+ * variables are bound by identity, so an in-place update of a weight or a trainable input is what the next run
+ * sees. The op instances are SameDiff's own, parameterised the way SameDiff's inference session does it, so every
+ * value equals SameDiff's (ExecutionPlanTest compares every network's goldens through both paths).
+ *
+ * <p>Not thread-safe; one plan per graph, input shapes and outputs. Graphs with control flow are refused
+ * ({@link UnsupportedGraphException}); the caller then keeps SameDiff's session.
+ */
+public final class ExecutionPlan implements AutoCloseable {
+    /** Thrown at compile time for graphs the plan does not handle (control flow, unknown op kinds). */
+    public static final class UnsupportedGraphException extends RuntimeException {
+        UnsupportedGraphException(String message) {
+            super(message);
+        }
+    }
+
+    private final Map<String, INDArray> placeholders;
+    private final Step[] steps;
+    private final Map<String, INDArray> outputs;
+    private final long arenaBytes;
+    private final List<INDArray> arena;
+
+    private ExecutionPlan(Map<String, INDArray> placeholders, Step[] steps, Map<String, INDArray> outputs,
+                          List<INDArray> arena, long arenaBytes) {
+        this.placeholders = placeholders;
+        this.steps = steps;
+        this.outputs = outputs;
+        this.arena = arena;
+        this.arenaBytes = arenaBytes;
+    }
+
+    /** Number of native op calls per run (views and identities are not calls). */
+    public int steps() { return steps.length; }
+
+    /** Bytes the plan keeps allocated between runs for intermediate values. */
+    public long arenaBytes() { return arenaBytes; }
+
+    /**
+     * Compiles {@code sd} for the shapes of {@code feed} (every placeholder the outputs depend on) and runs it once;
+     * the values of {@code outputs} of that first run are then available through {@link #outputs()}.
+     */
+    public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs) {
+        return new Compiler(sd, feed, outputs).compile();
+    }
+
+    /** Runs the plan on new placeholder values (same shapes as at compile time). */
+    public void run(Map<String, INDArray> feed) {
+        for (Map.Entry<String, INDArray> e : feed.entrySet()) {
+            INDArray bound = placeholders.get(e.getKey());
+            if (bound == null) continue; // a placeholder the requested outputs do not depend on
+            if (!Arrays.equals(bound.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("placeholder '" + e.getKey() + "' was compiled for shape "
+                        + Arrays.toString(bound.shape()) + ", got " + Arrays.toString(e.getValue().shape()));
+            }
+            bound.assign(e.getValue());
+        }
+        OpExecutioner exec = Nd4j.getExecutioner();
+        if (PROFILE) {
+            for (Step s : steps) {
+                long t0 = System.nanoTime();
+                s.exec(exec);
+                Profile.add(s, System.nanoTime() - t0);
+            }
+        } else {
+            for (Step s : steps) s.exec(exec);
+        }
+    }
+
+    private static final boolean PROFILE = Boolean.getBoolean("adi4j.plan.profile");
+
+    /** Time per op kind over every plan run of the process ({@code -Dadi4j.plan.profile=true}), printed at exit. */
+    private static final class Profile {
+        private static final Map<String, long[]> BY_OP = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(Profile::print));
+        }
+
+        static void add(Step s, long nanos) {
+            String key = s.op().opName() + " " + s.shape();
+            long[] acc = BY_OP.computeIfAbsent(key, k -> new long[2]);
+            acc[0] += nanos;
+            acc[1]++;
+        }
+
+        static void print() {
+            BY_OP.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(40)
+                    .forEach(e -> System.err.printf("%10.1f ms %8d calls %8.1f us  %s%n", e.getValue()[0] / 1e6,
+                            e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1], e.getKey()));
+        }
+    }
+
+    /** The requested outputs of the last run: arrays owned by the plan, overwritten by the next run. */
+    public Map<String, INDArray> outputs() { return outputs; }
+
+    @Override
+    public void close() {
+        for (Step s : steps) s.close();
+        for (INDArray a : arena) if (a.closeable()) a.close();
+        for (INDArray a : placeholders.values()) if (a.closeable()) a.close();
+    }
+
+    /** One native call with its context bound once. */
+    private record Step(DifferentialFunction op, OpContext context) {
+        String shape() {
+            INDArray a = context.numInputArguments() > 0 ? context.getInputArray(0) : null;
+            return a == null ? "" : Arrays.toString(a.shape());
+        }
+
+        void exec(OpExecutioner exec) {
+            if (op instanceof CustomOp c) {
+                exec.exec(c, context);
+            } else {
+                exec.exec((Op) op, context);
+            }
+        }
+
+        void close() {
+            try {
+                context.close();
+            } catch (Exception e) {
+                // a native context that cannot be closed is only a leak; nothing depends on it
+            }
+        }
+    }
+
+    /** Builds the plan in one pass that is also the first run (shapes of later ops depend on earlier values). */
+    private static final class Compiler {
+        private final SameDiff sd;
+        private final Map<String, INDArray> feed;
+        private final List<String> requested;
+        /** Value of every variable computed or bound so far. */
+        private final Map<String, INDArray> values = new HashMap<>();
+        /** Arena buffer a value lives in (itself or the base of a view); absent for constants and placeholders. */
+        private final Map<String, INDArray> bufferOf = new HashMap<>();
+        /** Remaining uses of each arena buffer, by identity. */
+        private final Map<INDArray, Integer> pending = new java.util.IdentityHashMap<>();
+        private final Map<String, Integer> usesLeft = new HashMap<>();
+        private final Map<String, Deque<INDArray>> free = new HashMap<>();
+        private final List<INDArray> arena = new ArrayList<>();
+        private final Map<String, INDArray> boundPlaceholders = new LinkedHashMap<>();
+        private final List<Step> steps = new ArrayList<>();
+        private long arenaBytes;
+
+        Compiler(SameDiff sd, Map<String, INDArray> feed, List<String> requested) {
+            this.sd = sd;
+            this.feed = feed;
+            this.requested = requested;
+        }
+
+        ExecutionPlan compile() {
+            List<SameDiffOp> order = order();
+            for (SameDiffOp op : order) {
+                for (String in : op.getInputsToOp()) usesLeft.merge(in, 1, Integer::sum);
+            }
+            // requested outputs are never released
+            for (String r : requested) usesLeft.merge(r, 1 << 30, Integer::sum);
+            for (SameDiffOp op : order) place(op);
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            for (String r : requested) out.put(r, value(r));
+            return new ExecutionPlan(boundPlaceholders, steps.toArray(Step[]::new), out, arena, arenaBytes);
+        }
+
+        /** The ops the requested outputs depend on, each after the ops producing its inputs (iterative DFS). */
+        private List<SameDiffOp> order() {
+            Map<String, SameDiffOp> ops = sd.getOps();
+            Map<String, Variable> vars = sd.getVariables();
+            List<SameDiffOp> order = new ArrayList<>();
+            Set<String> done = new HashSet<>();
+            Set<String> entered = new HashSet<>();
+            Deque<String> stack = new ArrayDeque<>();
+            for (String r : requested) {
+                Variable v = vars.get(r);
+                if (v == null) throw new IllegalArgumentException("graph has no variable '" + r + "'");
+                if (v.getOutputOfOp() != null) stack.push(v.getOutputOfOp());
+            }
+            while (!stack.isEmpty()) {
+                String name = stack.peek();
+                if (done.contains(name)) {
+                    stack.pop();
+                    continue;
+                }
+                SameDiffOp op = ops.get(name);
+                if (entered.add(name)) {
+                    if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
+                        throw new UnsupportedGraphException("op '" + name + "' has control dependencies");
+                    }
+                    List<String> inputs = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+                    for (String in : inputs) {
+                        String producer = vars.get(in).getOutputOfOp();
+                        if (producer != null && !done.contains(producer)) {
+                            if (entered.contains(producer)) {
+                                throw new UnsupportedGraphException("graph has a cycle through '" + producer + "'");
+                            }
+                            stack.push(producer);
+                        }
+                    }
+                } else {
+                    stack.pop();
+                    done.add(name);
+                    order.add(op);
+                }
+            }
+            return order;
+        }
+
+        private INDArray value(String name) {
+            INDArray v = values.get(name);
+            if (v != null) return v;
+            SDVariable var = sd.getVariable(name);
+            VariableType type = var.getVariableType();
+            if (type == VariableType.PLACEHOLDER) {
+                INDArray given = feed.get(name);
+                if (given == null) throw new IllegalArgumentException("placeholder '" + name + "' was not given");
+                INDArray bound = Nd4j.createUninitializedDetached(var.dataType(), given.shape());
+                bound.assign(given);
+                boundPlaceholders.put(name, bound);
+                v = bound;
+            } else if (type == VariableType.CONSTANT || type == VariableType.VARIABLE) {
+                v = sd.getArrForVarName(name);
+                if (v == null) throw new IllegalStateException("variable '" + name + "' has no array");
+            } else {
+                throw new IllegalStateException("value '" + name + "' is used before the op producing it ran");
+            }
+            values.put(name, v);
+            return v;
+        }
+
+        private void place(SameDiffOp sdOp) {
+            DifferentialFunction df = sdOp.getOp();
+            List<String> inNames = sdOp.getInputsToOp() == null ? List.of() : sdOp.getInputsToOp();
+            INDArray[] in = new INDArray[inNames.size()];
+            for (int i = 0; i < in.length; i++) in[i] = value(inNames.get(i));
+            List<String> outNames = sdOp.getOutputsOfOp();
+
+            if (df instanceof Identity && in.length >= 1 && outNames.size() == 1) {
+                alias(outNames.get(0), inNames.get(0), in[0]);
+            } else if (df instanceof CustomOp custom) {
+                placeCustom(df, custom, in, inNames, outNames);
+            } else if (df instanceof Op legacy) {
+                placeLegacy(df, legacy, in, outNames);
+            } else {
+                throw new UnsupportedGraphException("op '" + sdOp.getName() + "' (" + df.getClass().getSimpleName()
+                        + ") is neither a custom nor a legacy op");
+            }
+            for (String n : inNames) consumed(n);
+            // outputs nobody reads (an op's unused second output) are free once the op has written them
+            for (String n : outNames) {
+                INDArray buffer = bufferOf.get(n);
+                if (buffer != null && pending.get(buffer) != null && pending.get(buffer) == 0) {
+                    release(buffer, buffer.dataType() + ":" + buffer.length());
+                }
+            }
+        }
+
+        private void placeCustom(DifferentialFunction df, CustomOp custom, INDArray[] in, List<String> inNames,
+                                 List<String> outNames) {
+            DynamicCustomOp dyn = (DynamicCustomOp) custom;
+            OpContext ctx = Nd4j.getExecutioner().buildContext();
+            ctx.setArgs(in, dyn.iArgs(), dyn.dArgs(), dyn.tArgs(), dyn.bArgs());
+            List<LongShapeDescriptor> shapes = dyn.calculateOutputShape(ctx);
+            if (shapes.size() != outNames.size()) {
+                throw new UnsupportedGraphException("op '" + df.getOwnName() + "' (" + dyn.opName() + ") gives "
+                        + shapes.size() + " output shapes for " + outNames.size() + " outputs");
+            }
+            if (outNames.size() == 1 && shapes.get(0).getShape().length > 0 && isView(df, dyn, in)) {
+                INDArray view = viewAs(in[0], shapes.get(0).getShape());
+                if (view.data() == in[0].data()) {
+                    alias(outNames.get(0), inNames.get(0), view);
+                    closeQuietly(ctx);
+                    return;
+                }
+            }
+            INDArray[] out = new INDArray[outNames.size()];
+            for (int i = 0; i < out.length; i++) {
+                LongShapeDescriptor d = shapes.get(i);
+                DataType type = sd.getVariable(outNames.get(i)).dataType();
+                if (d.dataType() != type) d = d.asDataType(type);
+                out[i] = allocate(outNames.get(i), d);
+            }
+            ctx.setOutputArrays(out);
+            Step step = new Step(df, ctx);
+            step.exec(Nd4j.getExecutioner());
+            steps.add(step);
+        }
+
+        private void placeLegacy(DifferentialFunction df, Op op, INDArray[] in, List<String> outNames) {
+            if (outNames.size() != 1) {
+                throw new UnsupportedGraphException("legacy op '" + df.getOwnName() + "' with " + outNames.size() + " outputs");
+            }
+            OpContext ctx = Nd4j.getExecutioner().buildContext();
+            INDArray[] inputs = in;
+            if (op instanceof ReduceOp && in.length == 2 && in[1].dataType().isIntType()) {
+                // the reduced axes given as an array input, as SameDiff's session handles it
+                int[] axes = in[1].toIntVector();
+                df.setDimensions(Shape.normalizeAxis(in[0].rank(), axes));
+                inputs = new INDArray[]{in[0]};
+            } else if (op instanceof ScalarOp scalar && in.length == 2 && in[1].isScalar()) {
+                scalar.setScalar(in[1]);
+                inputs = new INDArray[]{in[0]};
+            }
+            ctx.setInputArrays(inputs);
+            List<LongShapeDescriptor> shapes = ((org.nd4j.linalg.api.ops.BaseOp) op).calculateOutputShape(ctx);
+            if (shapes.size() != 1) {
+                throw new UnsupportedGraphException("legacy op '" + df.getOwnName() + "' gives " + shapes.size() + " shapes");
+            }
+            LongShapeDescriptor d = shapes.get(0);
+            DataType type = sd.getVariable(outNames.get(0)).dataType();
+            if (d.dataType() != type) d = d.asDataType(type);
+            ctx.setOutputArrays(allocate(outNames.get(0), d));
+            Step step = new Step(df, ctx);
+            step.exec(Nd4j.getExecutioner());
+            steps.add(step);
+        }
+
+        /** Reshapes (in C order), dimension insertions and removals of a contiguous value are views of it. */
+        private static boolean isView(DifferentialFunction df, DynamicCustomOp op, INDArray[] in) {
+            if (!(df instanceof Reshape || df instanceof ExpandDims || df instanceof Squeeze)) return false;
+            if (in.length == 0 || in[0].isEmpty() || in[0].ordering() != 'c') return false;
+            if (!Shape.hasDefaultStridesForShape(in[0])) return false;
+            for (long a : op.iArgs()) if (a == -102 || a == 102) return false; // Fortran-order reshape
+            return true;
+        }
+
+        private void alias(String name, String base, INDArray view) {
+            values.put(name, view);
+            INDArray buffer = bufferOf.get(base);
+            if (buffer != null) {
+                bufferOf.put(name, buffer);
+                pending.merge(buffer, usesLeft.getOrDefault(name, 0), Integer::sum);
+            }
+        }
+
+        private INDArray allocate(String name, LongShapeDescriptor d) {
+            INDArray a;
+            if (d.isEmpty() || d.getShape().length == 0) {
+                // empty values and scalars stay out of the arena: a rank-0 view of a pooled buffer crashed libnd4j
+                a = Nd4j.create(d);
+                values.put(name, a);
+                return a;
+            }
+            long length = org.nd4j.common.util.ArrayUtil.prodLong(d.getShape());
+            String key = d.dataType() + ":" + length;
+            Deque<INDArray> pool = free.get(key);
+            INDArray buffer = pool == null ? null : pool.poll();
+            if (buffer == null) {
+                buffer = Nd4j.createUninitializedDetached(d.dataType(), length);
+                arena.add(buffer);
+                arenaBytes += length * d.dataType().width();
+            }
+            a = viewAs(buffer, d.getShape());
+            values.put(name, a);
+            bufferOf.put(name, buffer);
+            pending.put(buffer, usesLeft.getOrDefault(name, 0));
+            return a;
+        }
+
+        private void consumed(String name) {
+            INDArray buffer = bufferOf.get(name);
+            if (buffer == null) return;
+            int left = pending.merge(buffer, -1, Integer::sum);
+            if (left == 0) release(buffer, buffer.dataType() + ":" + buffer.length());
+        }
+
+        private void release(INDArray buffer, String key) {
+            pending.remove(buffer);
+            free.computeIfAbsent(key, k -> new ArrayDeque<>()).push(buffer);
+        }
+
+        /** A C-order view of a contiguous array's first elements in {@code shape} (rank 1 or more). */
+        private static INDArray viewAs(INDArray base, long[] shape) {
+            return base.reshape('c', shape);
+        }
+
+        private static void closeQuietly(OpContext ctx) {
+            try {
+                ctx.close();
+            } catch (Exception e) {
+                // see Step#close
+            }
+        }
+    }
+}
+

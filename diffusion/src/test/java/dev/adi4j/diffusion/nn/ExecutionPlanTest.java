@@ -1,0 +1,122 @@
+package dev.adi4j.diffusion.nn;
+
+import dev.adi4j.diffusion.unet.UNet;
+import dev.adi4j.diffusion.unet.UNetGraphSpec;
+import dev.adi4j.testsupport.Shared;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The execution plan computes exactly what SameDiff's session computes (same op instances, same native kernels),
+ * on the whole tiny UNet with its loss and on its gradient function; and it keeps doing so on later runs, where
+ * every value lives in reused arena buffers and views.
+ */
+class ExecutionPlanTest {
+    private static UNet unet;
+    private static NetGraph graph;
+
+    @BeforeAll
+    static void load() {
+        unet = UNet.load(Shared.tinySd().resolve("unet")).gradientCheckpointing(false);
+        graph = unet.graph(new UNetGraphSpec(1, 8, 8, 77, false, false, true, true));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        unet.close();
+    }
+
+    private static Map<String, INDArray> inputs(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        Map<String, INDArray> in = new HashMap<>();
+        in.put("sample", Nd4j.randn(DataType.FLOAT, 1, unet.config().inChannels(), 8, 8));
+        in.put("timestep", Nd4j.createFromArray(new float[]{seed * 37 % 1000}));
+        in.put("target", Nd4j.randn(DataType.FLOAT, 1, unet.config().outChannels(), 8, 8));
+        in.put("encoder_hidden_states", Nd4j.randn(DataType.FLOAT, 1, 77, unet.config().crossAttentionDim()));
+        return in;
+    }
+
+    /** Placeholders for SameDiff; trainable inputs are assigned into their variables by the graph. */
+    private static Map<String, INDArray> fed(Map<String, INDArray> values) {
+        return graph.feed(values);
+    }
+
+    @Test
+    void forwardEqualsSessionOnEveryRun() {
+        List<String> outputs = List.of("output", "loss");
+        SameDiff sd = graph.sameDiff();
+        Map<String, INDArray> first = fed(inputs(1));
+        try (ExecutionPlan plan = ExecutionPlan.compile(sd, first, outputs)) {
+            assertEqualValues(sd.output(first, outputs.toArray(String[]::new)), plan.outputs());
+            assertTrue(plan.steps() > 100, "steps: " + plan.steps());
+            for (long seed = 2; seed <= 3; seed++) {
+                Map<String, INDArray> next = fed(inputs(seed));
+                plan.run(next);
+                assertEqualValues(sd.output(next, outputs.toArray(String[]::new)), plan.outputs());
+            }
+        }
+    }
+
+    @Test
+    void gradientFunctionEqualsSession() {
+        SameDiff grad = graph.gradFunction("loss");
+        List<String> outputs = new ArrayList<>(List.of("output", "loss"));
+        outputs.add(graph.gradientName("encoder_hidden_states", "loss"));
+        Map<String, INDArray> first = fed(inputs(4));
+        try (ExecutionPlan plan = ExecutionPlan.compile(grad, first, outputs)) {
+            assertEqualValues(grad.output(first, outputs.toArray(String[]::new)), plan.outputs());
+            Map<String, INDArray> next = fed(inputs(5));
+            plan.run(next);
+            assertEqualValues(grad.output(next, outputs.toArray(String[]::new)), plan.outputs());
+        }
+    }
+
+    /** Buffers are reused once a value's last reader ran: the arena is far smaller than all values together. */
+    @Test
+    void arenaReusesBuffers() {
+        SameDiff sd = graph.sameDiff();
+        Map<String, INDArray> in = fed(inputs(6));
+        long allValues = 0;
+        Map<String, INDArray> everything = sd.outputAll(in);
+        for (INDArray a : everything.values()) if (a != null) allValues += a.length() * a.dataType().width();
+        try (ExecutionPlan plan = ExecutionPlan.compile(sd, in, List.of("output"))) {
+            assertTrue(plan.arenaBytes() * 4 < allValues,
+                    "arena " + plan.arenaBytes() + " bytes against " + allValues + " bytes of values");
+        }
+    }
+
+    @Test
+    void refusesAnotherShape() {
+        SameDiff sd = graph.sameDiff();
+        Map<String, INDArray> in = fed(inputs(7));
+        try (ExecutionPlan plan = ExecutionPlan.compile(sd, in, List.of("output"))) {
+            Map<String, INDArray> wrong = new HashMap<>(in);
+            wrong.put("sample", Nd4j.zeros(DataType.FLOAT, 1, unet.config().inChannels(), 16, 16));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.run(wrong));
+            assertTrue(e.getMessage().contains("sample"), e.getMessage());
+        }
+    }
+
+    private static void assertEqualValues(Map<String, INDArray> expected, Map<String, INDArray> actual) {
+        for (Map.Entry<String, INDArray> e : expected.entrySet()) {
+            INDArray a = actual.get(e.getKey());
+            assertEquals(e.getValue().shapeInfoToString(), a.shapeInfoToString(), e.getKey());
+            // the same kernels on the same values: equal to the bit, not within a tolerance
+            assertEquals(0.0, e.getValue().sub(a).amaxNumber().doubleValue(), e.getKey() + " differs from SameDiff's session");
+        }
+    }
+}
