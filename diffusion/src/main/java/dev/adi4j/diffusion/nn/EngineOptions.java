@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
  * workaround fixes and what was measured.
  *
  * @param unetCheckpointing        {@code adi4j.unet.checkpointing}: UNet gradients stage by stage (default true)
+ *                                 for passes at least {@code unetCheckpointMinElements} large
  * @param stockNorm                {@code adi4j.stockNorm}: keep the composed GroupNorm/LayerNorm graph everywhere
  * @param stockGradients           {@code adi4j.stockGradients}: SameDiff's own conv2d/matmul backward (weight
  *                                 gradients included) instead of the frozen-weight ones
@@ -24,10 +25,17 @@ import java.util.function.UnaryOperator;
  *                                 {@link ExecutionPlan}, {@code samediff} through SameDiff's session
  * @param planMaxArenaMB           {@code adi4j.plan.maxArenaMB}: graphs whose intermediates need more stay with
  *                                 SameDiff's session (default 512)
+ * @param unetCheckpointMinElements {@code adi4j.unet.checkpointMinElements}: a UNet pass is checkpointed only when
+ *                                 batch x height x width x the first level's channels reaches this (default
+ *                                 262144: SD 2.1 from 32x32 latents on; the tiny models below it, where
+ *                                 checkpointing only costs its extra forward)
+ * @param planParallelElements     {@code adi4j.plan.parallelElements}: a planned op uses every thread only when its
+ *                                 largest operand has at least this many elements, else one (default 65536)
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
                             long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
-                            boolean planExecutor, long planMaxArenaMB) {
+                            boolean planExecutor, long planMaxArenaMB, long planParallelElements,
+                            long unetCheckpointMinElements) {
 
     private static final class Holder {
         static final EngineOptions CURRENT = from(System::getProperty);
@@ -57,7 +65,9 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 positive(property, "adi4j.attention.maxScoreElements", 1L << 26),
                 session,
                 executor == null || executor.equals("plan"),
-                positive(property, "adi4j.plan.maxArenaMB", 512));
+                positive(property, "adi4j.plan.maxArenaMB", 512),
+                positive(property, "adi4j.plan.parallelElements", 65536),
+                positive(property, "adi4j.unet.checkpointMinElements", 1L << 18));
     }
 
     /** Property name -> effective value, for {@code adi info}. */
@@ -72,6 +82,8 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         m.put("adi4j.sessionMemory", sessionMemory == null ? "auto (release with jemalloc)" : sessionMemory);
         m.put("adi4j.executor", planExecutor ? "plan" : "samediff");
         m.put("adi4j.plan.maxArenaMB", Long.toString(planMaxArenaMB));
+        m.put("adi4j.plan.parallelElements", Long.toString(planParallelElements));
+        m.put("adi4j.unet.checkpointMinElements", Long.toString(unetCheckpointMinElements));
         return m;
     }
 

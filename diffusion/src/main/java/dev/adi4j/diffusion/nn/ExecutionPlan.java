@@ -100,14 +100,47 @@ public final class ExecutionPlan implements AutoCloseable {
             bound.assign(e.getValue());
         }
         OpExecutioner exec = Nd4j.getExecutioner();
-        if (PROFILE) {
+        Threads threads = Threads.INSTANCE;
+        try {
             for (Step s : steps) {
-                long t0 = System.nanoTime();
-                s.exec(exec);
-                Profile.add(s, System.nanoTime() - t0);
+                threads.use(s.threads());
+                if (PROFILE) {
+                    long t0 = System.nanoTime();
+                    s.exec(exec);
+                    Profile.add(s, System.nanoTime() - t0);
+                } else {
+                    s.exec(exec);
+                }
             }
-        } else {
-            for (Step s : steps) s.exec(exec);
+        } finally {
+            threads.use(threads.all());
+        }
+    }
+
+    /**
+     * Thread count per op. On small tensors a second thread costs more than it gives (OpenMP team start/stop per
+     * op: a small matmul took 100-350 us at 2 threads against ~25 us at 1, docs/engine.md), on large ones it nearly
+     * halves the time; so an op runs on every thread only when it touches at least
+     * {@code -Dadi4j.plan.parallelElements} elements. libnd4j's own loops read the environment's thread count,
+     * oneDNN's and OpenBLAS's read OpenMP's; both are set, and only when the count changes.
+     */
+    static final class Threads {
+        static final Threads INSTANCE = new Threads();
+        private final int all = Math.max(1, Nd4j.getEnvironment().maxThreads());
+        private int current = all;
+
+        int all() { return all; }
+
+        int forElements(long elements) {
+            return elements >= EngineOptions.current().planParallelElements() ? all : 1;
+        }
+
+        void use(int n) {
+            if (n == current) return;
+            Nd4j.getEnvironment().setMaxThreads(n);
+            Nd4j.getEnvironment().setMaxMasterThreads(n);
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+            current = n;
         }
     }
 
@@ -146,7 +179,18 @@ public final class ExecutionPlan implements AutoCloseable {
     }
 
     /** One native call with its context bound once. */
-    private record Step(DifferentialFunction op, OpContext context) {
+    private record Step(DifferentialFunction op, OpContext context, int threads) {
+        Step(DifferentialFunction op, OpContext context) {
+            this(op, context, Threads.INSTANCE.forElements(work(context)));
+        }
+
+        private static long work(OpContext context) {
+            long n = 0;
+            for (INDArray a : context.getInputArrays()) if (a != null) n = Math.max(n, a.length());
+            for (INDArray a : context.getOutputArrays()) if (a != null) n = Math.max(n, a.length());
+            return n;
+        }
+
         String shape() {
             INDArray a = context.numInputArguments() > 0 ? context.getInputArray(0) : null;
             return a == null ? "" : Arrays.toString(a.shape());

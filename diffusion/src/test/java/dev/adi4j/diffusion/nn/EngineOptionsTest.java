@@ -19,7 +19,10 @@ class EngineOptionsTest {
         assertEquals(4, o.textBackwardRows());
         assertEquals(1024, o.textGradientCacheMB());
         assertEquals(1L << 26, o.attentionMaxScoreElements());
-        assertEquals(7, o.describe().size());
+        assertTrue(o.planExecutor());
+        assertEquals(512, o.planMaxArenaMB());
+        assertEquals(1L << 18, o.unetCheckpointMinElements());
+        assertEquals(11, o.describe().size());
     }
 
     @Test
@@ -31,6 +34,14 @@ class EngineOptionsTest {
         assertTrue(o.stockNorm());
         assertEquals(16, o.textBackwardRows());
         assertEquals("cache", o.describe().get("adi4j.sessionMemory"));
+    }
+
+    @Test
+    void executorIsPlanOrSameDiff() {
+        assertFalse(EngineOptions.from(Map.of("adi4j.executor", "samediff")::get).planExecutor());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EngineOptions.from(Map.of("adi4j.executor", "fast")::get));
+        assertEquals("-Dadi4j.executor must be plan or samediff, got 'fast'", e.getMessage());
     }
 
     @Test
