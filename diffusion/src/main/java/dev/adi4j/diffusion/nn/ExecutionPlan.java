@@ -162,6 +162,17 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         static void print() {
+            Map<String, long[]> byName = new java.util.TreeMap<>();
+            BY_OP.forEach((k, v) -> {
+                long[] acc = byName.computeIfAbsent(k.substring(0, k.indexOf(' ')), n -> new long[2]);
+                acc[0] += v[0];
+                acc[1] += v[1];
+            });
+            System.err.println("plan profile by op:");
+            byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                    .forEach(e -> System.err.printf("%10.1f ms %8d calls %8.1f us  %s%n", e.getValue()[0] / 1e6,
+                            e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1], e.getKey()));
+            System.err.println("plan profile by op and first input shape:");
             BY_OP.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(40)
                     .forEach(e -> System.err.printf("%10.1f ms %8d calls %8.1f us  %s%n", e.getValue()[0] / 1e6,
                             e.getValue()[1], e.getValue()[0] / 1e3 / e.getValue()[1], e.getKey()));
@@ -354,7 +365,8 @@ public final class ExecutionPlan implements AutoCloseable {
             }
             if (outNames.size() == 1 && shapes.get(0).getShape().length > 0 && isView(df, dyn, in)) {
                 INDArray view = viewAs(in[0], shapes.get(0).getShape());
-                if (view.data() == in[0].data()) {
+                // ND4J wraps a view's buffer in a new object: same memory means same address
+                if (view.data().address() == in[0].data().address() && view.offset() == in[0].offset()) {
                     alias(outNames.get(0), inNames.get(0), view);
                     closeQuietly(ctx);
                     return;
@@ -368,6 +380,7 @@ public final class ExecutionPlan implements AutoCloseable {
                 out[i] = allocate(outNames.get(i), d);
             }
             ctx.setOutputArrays(out);
+            if (!usesPlatformHelper(dyn, in)) ctx.allowHelpers(false);
             Step step = new Step(df, ctx);
             step.exec(Nd4j.getExecutioner());
             steps.add(step);
@@ -401,6 +414,23 @@ public final class ExecutionPlan implements AutoCloseable {
             step.exec(Nd4j.getExecutioner());
             steps.add(step);
         }
+
+        /**
+         * Whether an op may use libnd4j's platform helper (oneDNN). For small matrix products oneDNN's per-call setup
+         * dominates: on the tiny UNet a matmul took ~225 us through oneDNN and ~55 us through libnd4j's own
+         * gemm (same machine, same run); conv2d was faster with oneDNN at every size measured. The choice is by
+         * shape only, never by timing, so that a plan computes the same bits in every process (resumed training
+         * is bit-identical).
+         */
+        private static boolean usesPlatformHelper(DynamicCustomOp op, INDArray[] in) {
+            if (!"matmul".equals(op.opName()) || in.length < 2) return true;
+            long rowsTimesInner = in[0].length();
+            long cols = in[1].size(in[1].rank() - 1);
+            return rowsTimesInner * cols >= SMALL_MATMUL_MACS;
+        }
+
+        /** Multiply-accumulates below which a matmul skips oneDNN (see usesPlatformHelper). */
+        private static final long SMALL_MATMUL_MACS = Long.getLong("adi4j.plan.smallMatmulMacs", 1L << 22);
 
         /** Reshapes (in C order), dimension insertions and removals of a contiguous value are views of it. */
         private static boolean isView(DifferentialFunction df, DynamicCustomOp op, INDArray[] in) {
