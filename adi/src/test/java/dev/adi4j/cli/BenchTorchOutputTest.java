@@ -93,6 +93,17 @@ class BenchTorchOutputTest {
     }
 
     @Test
+    void theNamesBenchNetLooksUpAreTheScriptsNames() {
+        TorchOutput out = TorchOutput.parse(PER_LINE);
+        assertTrue(out.measurements().containsKey(BenchNetCommand.TorchSide.unetName("tiny", 16, 1, false)));
+        assertTrue(out.measurements().containsKey(BenchNetCommand.TorchSide.unetName("tiny", 16, 1, true)));
+        assertTrue(out.measurements().containsKey(BenchNetCommand.TorchSide.textName("tiny-sd", 77, 16, false)));
+        assertTrue(out.measurements().containsKey(BenchNetCommand.TorchSide.textName("tiny-sd", 77, 16, true)));
+        // generate_bench.py is given adi4j's row name (--name); its default is the same
+        assertTrue(out.measurements().containsKey(dev.adi4j.harness.bench.GenerateBench.name("tiny-sd", 128, 128, 25, 7.5)));
+    }
+
+    @Test
     void bothFormatsInOneOutputKeepTheirOwnPeaks() {
         TorchOutput out = TorchOutput.parse(List.of(
                 "R1 forward               median     74.3 ms   runs [120, 80]",
