@@ -10,9 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +28,6 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the workloads of shared/bench/workloads.md (blocks R1/A1/T1, optionally side by side with PyTorch; the SD 2.1 UNet).")
 public final class BenchCommand implements Callable<Integer> {
-    static final String TORCH_INSTALL = "apt-get install -y python3-torch libopenblas0-openmp";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchTable.Row> rows = new ArrayList<>();
         int threads = BlockBench.threads();
         if (blocks) {
-            Map<String, TorchBlocksOutput.Measurement> torchResults = new HashMap<>();
+            Map<String, TorchOutput.Measurement> torchResults = new HashMap<>();
             List<Timing.Result> results = BlockBench.run(workloads, size, tokens, warmup, runs, System.err::println);
             if (torch) torchResults = runTorch(threads, footer);
             for (Timing.Result r : results) rows.add(new BenchTable.Row(r, torchResults.get(r.workload())));
@@ -151,65 +147,35 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs torch_blocks.py once per workload (so each peak RSS is that workload's own); empty if torch is missing. */
-    private Map<String, TorchBlocksOutput.Measurement> runTorch(int threads, List<String> footer)
+    private Map<String, TorchOutput.Measurement> runTorch(int threads, List<String> footer)
             throws IOException, InterruptedException {
-        Map<String, TorchBlocksOutput.Measurement> all = new HashMap<>();
+        Map<String, TorchOutput.Measurement> all = new HashMap<>();
         Path script = shared.resolve("bench/torch_blocks.py");
         if (!Files.isRegularFile(script)) throw new IOException("PyTorch benchmark script not found: " + script);
-        if (child(List.of(python, "-c", "import torch"), threads, new ArrayList<>(), false) != 0) {
-            String msg = "PyTorch is not installed for " + python + " (no comparison); install it with: " + TORCH_INSTALL;
+        TorchRunner runner = new TorchRunner(python, threads, System.err::println);
+        String version = runner.torchVersion();
+        if (version == null) {
+            String msg = runner.missingTorchMessage();
             System.err.println(msg);
             footer.add(msg);
             return all;
         }
-        String version = null;
         for (String w : workloads) {
             System.err.println("PyTorch " + w + " ...");
-            List<String> lines = new ArrayList<>();
-            // Through sh, which forks before starting Python: Linux keeps ru_maxrss across execve, so a Python started
-            // straight from the JVM would report the JVM's peak as its own (measured: 11 GiB for R1). "; exit" keeps
-            // sh from exec'ing Python in its own process.
-            int rc = child(List.of("/bin/sh", "-c", "\"$0\" \"$@\"; exit $?", python, script.toString(), w,
-                    "--threads", Integer.toString(threads)), threads, lines, true);
-            if (rc != 0) {
-                throw new IOException(script + " " + w + " failed with exit code " + rc + ": "
-                        + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+            TorchRunner.Outcome o = runner.run(List.of(script.toString(), w, "--threads", Integer.toString(threads)));
+            if (!o.ok()) {
+                throw new IOException(script + " " + w + " failed with exit code " + o.exitCode() + ": " + o.lastLine());
             }
-            TorchBlocksOutput parsed = TorchBlocksOutput.parse(lines);
-            if (parsed.version() != null) version = parsed.version();
-            all.putAll(parsed.measurements());
+            if (o.output().version() != null) version = o.output().version();
+            all.putAll(o.output().measurements());
         }
-        footer.add("PyTorch " + (version == null ? "" : version + " ") + "(" + script.getFileName() + "): " + threads
+        footer.add("PyTorch " + version + " (" + script.getFileName() + "): " + threads
                 + " threads (OMP_NUM_THREADS), 2 warm-up + 5 runs, median; peak RSS = ru_maxrss of a fresh Python process "
                 + "per block, covering both its forward and forward+backward rows.");
         return all;
     }
 
-    /** Runs a child process with the thread count and the system allocator; collects (and echoes) its output lines. */
-    private static int child(List<String> command, int threads, List<String> lines, boolean echo) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("OMP_NUM_THREADS", Integer.toString(threads));
-        // bin/adi preloads jemalloc for the JVM; PyTorch is measured with its usual allocator
-        env.remove("LD_PRELOAD");
-        env.remove("MALLOC_CONF");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            lines.add(e.getMessage());
-            return 127;
-        }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                lines.add(line);
-                if (echo) System.err.println("  " + line);
-            }
-        }
-        return p.waitFor();
-    }
-
-    private static String allocator() {
+    static String allocator() {
         String preload = System.getenv("LD_PRELOAD");
         return preload != null && preload.contains("jemalloc") ? "jemalloc preloaded" : "system malloc (no jemalloc)";
     }

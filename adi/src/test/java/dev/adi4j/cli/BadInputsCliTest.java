@@ -85,7 +85,18 @@ class BadInputsCliTest {
                 row("bench-net --warmup -1", 1, "--warmup -1", "at least 0"),
                 row("bench-net --mode fwd,backward", 1, "--mode 'backward'", "fwd, grad, sampler"),
                 row("bench-net --memory-check 0", 1, "--memory-check 0", "at least 1"),
-                row("bench-net --config nosuch.json", 1, "--config 'nosuch.json'", "tiny")
+                row("bench-net --config nosuch.json", 1, "--config 'nosuch.json'", "tiny"),
+                row("bench-net --net vae", 1, "--net 'vae'", "unet, text"),
+                row("bench-net --net unet,txt", 1, "--net 'txt'", "unet, text"),
+                row("bench-net --mode generat", 1, "--mode 'generat'", "generate"),
+                row("bench-net --mode generate --model $T --size 100x96", 1, "--size '100x96'", "multiple of 8"),
+                row("bench-net --mode generate --model $T --size 8x8", 1, "--size 8x8", "too small", "at least 32"),
+                row("bench-net --mode generate --model $D/nomodel", 1, "--model", "no such model folder"),
+                row("bench-net --mode generate --model $T --steps 0", 1, "--steps 0", "at least 1"),
+                row("bench-net --mode generate --model $T --guidance NaN", 1, "--guidance", "finite"),
+                row("bench-net --memory-check 96 --torch", 1, "--torch", "--memory-check"),
+                row("bench-net --out $D/existing.txt", 1, "--out", "existing.txt", "--force"),
+                row("bench-net --net text --model $T --torch --torch-scripts $D", 1, "--torch-scripts", "text_bench.py")
         ));
         return rows.stream().map(Arguments::of);
     }

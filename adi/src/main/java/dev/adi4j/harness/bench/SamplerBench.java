@@ -19,7 +19,7 @@ public final class SamplerBench {
     private SamplerBench() {
     }
 
-    public static List<Timing.Result> run(SchedulerConfig config, int latent, int steps, int warmup, int runs) {
+    public static List<Timing.Result> run(SchedulerConfig config, int latent, int steps, Timing.Warmup warmup, int runs) {
         List<Timing.Result> results = new ArrayList<>();
         INDArray modelOutput = Nd4j.randn(DataType.FLOAT, 1, 4, latent, latent);
         for (String name : Samplers.names()) {
@@ -36,7 +36,7 @@ public final class SamplerBench {
             });
             int n = sampler.timesteps().length;
             results.add(new Timing.Result(name + " step, latent " + latent + "x" + latent, rollout.medianMs() / n,
-                    rollout.minMs() / n, rollout.maxMs() / n, runs, rollout.peakRss(), rollout.offHeap()));
+                    rollout.minMs() / n, rollout.maxMs() / n, runs, rollout.peakRss(), rollout.offHeap(), rollout.warmup()));
         }
         return results;
     }

@@ -7,8 +7,15 @@ public final class Timing {
     private Timing() {
     }
 
+    /**
+     * @param warmup the warm-up runs made before the timed ones (with {@link Warmup#AUTO}, how many it took)
+     */
     public record Result(String workload, double medianMs, double minMs, double maxMs, int runs, long peakRss,
-                         long offHeap) {
+                         long offHeap, int warmup) {
+        public Result(String workload, double medianMs, double minMs, double maxMs, int runs, long peakRss, long offHeap) {
+            this(workload, medianMs, minMs, maxMs, runs, peakRss, offHeap, -1);
+        }
+
         public String row() {
             return String.format("%-34s %10.1f %10.1f %10.1f %5d %12s %12s", workload, medianMs, minMs, maxMs, runs,
                     MemoryProbe.gib(peakRss), MemoryProbe.gib(offHeap));
@@ -20,9 +27,49 @@ public final class Timing {
         }
     }
 
+    /**
+     * How many untimed runs precede the timed ones: at least {@code min}, then more while fewer than {@code max}
+     * were made and less than {@code budgetSeconds} of warm-up time has passed.
+     */
+    public record Warmup(int min, int max, double budgetSeconds) {
+        /**
+         * SameDiff needs 30+ executions of a small graph before its times settle (JIT, first-use allocations), so
+         * cheap workloads get 30 warm-ups; expensive ones stop once 20 s of warm-up have passed (SD 2.1 at 64x64:
+         * 2 to 4 runs).
+         */
+        public static final Warmup AUTO = new Warmup(2, 30, 20);
+
+        public Warmup {
+            if (min < 0 || max < min) throw new IllegalArgumentException("warm-up needs 0 <= min <= max, got " + min + ", " + max);
+        }
+
+        public static Warmup fixed(int runs) {
+            return new Warmup(runs, runs, Double.POSITIVE_INFINITY);
+        }
+
+        boolean another(int done, double elapsedSeconds) {
+            return done < min || (done < max && elapsedSeconds < budgetSeconds);
+        }
+
+        /** "30" for a fixed count, else the rule. */
+        public String describe() {
+            return min == max ? Integer.toString(min)
+                    : String.format(java.util.Locale.ROOT, "auto (%d to %d runs, more while under %.0f s)", min, max, budgetSeconds);
+        }
+    }
+
     public static Result measure(String workload, int warmup, int runs, Runnable body) {
+        return measure(workload, Warmup.fixed(warmup), runs, body);
+    }
+
+    public static Result measure(String workload, Warmup warmup, int runs, Runnable body) {
         MemoryProbe.resetPeak();
-        for (int i = 0; i < warmup; i++) body.run();
+        int warm = 0;
+        long w0 = System.nanoTime();
+        while (warmup.another(warm, (System.nanoTime() - w0) / 1e9)) {
+            body.run();
+            warm++;
+        }
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
@@ -31,6 +78,6 @@ public final class Timing {
         }
         Arrays.sort(ms);
         double median = runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-        return new Result(workload, median, ms[0], ms[runs - 1], runs, MemoryProbe.peakRss(), MemoryProbe.offHeapBytes());
+        return new Result(workload, median, ms[0], ms[runs - 1], runs, MemoryProbe.peakRss(), MemoryProbe.offHeapBytes(), warm);
     }
 }

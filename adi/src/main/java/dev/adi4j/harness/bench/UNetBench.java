@@ -19,6 +19,15 @@ public final class UNetBench {
     private UNetBench() {
     }
 
+    /** The workload names of the forward (U) and forward+backward (G) rows. */
+    public static String forwardName(String label, int latent, int batch) {
+        return label + " U" + latent + (batch > 1 ? " batch " + batch : "") + " forward";
+    }
+
+    public static String gradName(String label, int latent, int batch, int layers) {
+        return label + " G" + latent + (batch > 1 ? " batch " + batch : "") + " fwd+bwd " + layers + " ctx";
+    }
+
     /**
      * @param label  config name shown in the table (e.g. "tiny", "sd21")
      * @param batch  samples per pass (ADI's three samples of a step could share one pass)
@@ -26,6 +35,11 @@ public final class UNetBench {
      */
     public static List<Timing.Result> run(String label, UNetConfig config, int[] latents, int batch, List<String> modes,
                                           int warmup, int runs, Consumer<String> log) {
+        return run(label, config, latents, batch, modes, Timing.Warmup.fixed(warmup), runs, log);
+    }
+
+    public static List<Timing.Result> run(String label, UNetConfig config, int[] latents, int batch, List<String> modes,
+                                          Timing.Warmup warmup, int runs, Consumer<String> log) {
         List<Timing.Result> results = new ArrayList<>();
         for (int size : latents) {
             // a fresh UNet per latent size: its graphs (and their memory) go with it, so the 64x64 rows do not
@@ -42,13 +56,13 @@ public final class UNetBench {
                 }
                 if (modes.contains("fwd")) {
                     log.accept(label + " forward " + size + "x" + size + " ...");
-                    results.add(Timing.measure(label + " U" + size + (batch > 1 ? " batch " + batch : "") + " forward", warmup, runs,
+                    results.add(Timing.measure(forwardName(label, size, batch), warmup, runs,
                             () -> unet.forward(sample, t, contexts.get(0))));
                     log.accept(results.get(results.size() - 1).row());
                 }
                 if (modes.contains("grad")) {
                     log.accept(label + " forward+backward (" + layers + " contexts) " + size + "x" + size + " ...");
-                    results.add(Timing.measure(label + " G" + size + (batch > 1 ? " batch " + batch : "") + " fwd+bwd " + layers + " ctx", warmup, runs,
+                    results.add(Timing.measure(gradName(label, size, batch, layers), warmup, runs,
                             () -> unet.lossGradients(sample, t, contexts, target, false)));
                     log.accept(results.get(results.size() - 1).row());
                 }
