@@ -354,7 +354,7 @@ public final class BenchNetCommand implements Callable<Integer> {
                                                   int warmup, int runs) throws IOException, InterruptedException {
             note("text encoder: adi4j the folder's weights, PyTorch bench/torch/clip_text.py with random weights of the same "
                     + "config; same prompt ids and " + layers + " rows; adi4j's backward runs in row chunks "
-                    + "(-Dadi4j.text.backwardRows, default 4), PyTorch's all rows at once.");
+                    + "(-Dadi4j.text.backwardRows; by default as many rows as 4 SD 2.1 rows of activations: all 16 here), PyTorch's all rows at once.");
             return run("text_bench.py", List.of(scripts.resolve("text_bench.py").toString(),
                     "--config", folder.configFile(dev.adi4j.core.model.Component.TEXT_ENCODER).toString(),
                     "--rows", Integer.toString(layers), "--label", label, "--modes", String.join(",", modes),

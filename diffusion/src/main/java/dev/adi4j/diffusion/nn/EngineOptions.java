@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * @param stockNorm                {@code adi4j.stockNorm}: keep the composed GroupNorm/LayerNorm graph everywhere
  * @param stockGradients           {@code adi4j.stockGradients}: SameDiff's own conv2d/matmul backward (weight
  *                                 gradients included) instead of the frozen-weight ones
- * @param textBackwardRows         {@code adi4j.text.backwardRows}: rows per text-encoder backward pass (default 4)
+ * @param textBackwardRows         {@code adi4j.text.backwardRows}: rows per text-encoder backward pass; 0 (default)
+ *                                 = by size, the activations of 4 SD 2.1 rows per pass
  * @param textGradientCacheMB      {@code adi4j.text.gradientCacheMB}: cap of SameDiff's array cache in the
  *                                 text encoder's backward (default 1024)
  * @param attentionMaxScoreElements {@code adi4j.attention.maxScoreElements}: attention scores per query chunk
@@ -27,10 +28,12 @@ import java.util.function.UnaryOperator;
  *                                 SameDiff's session (default 512)
  * @param unetCheckpointMinElements {@code adi4j.unet.checkpointMinElements}: a UNet pass is checkpointed only when
  *                                 batch x height x width x the first level's channels reaches this (default
- *                                 262144: SD 2.1 from 32x32 latents on; the tiny models below it, where
+ *                                 2^20: SD 2.1 at 64x64 latents and up; the tiny models and the mini world's batch-32
+ *                                 training below it, where
  *                                 checkpointing only costs its extra forward)
- * @param planParallelElements     {@code adi4j.plan.parallelElements}: a planned op uses every thread only when its
- *                                 largest operand has at least this many elements, else one (default 65536)
+ * @param planParallelElements     {@code adi4j.plan.parallelElements}: a plan runs on every thread only when its ops
+ *                                 average at least this many elements (largest operand), else on one (default
+ *                                 50000)
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
                             long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
@@ -60,14 +63,14 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 bool(property, "adi4j.unet.checkpointing", true),
                 bool(property, "adi4j.stockNorm", false),
                 bool(property, "adi4j.stockGradients", false),
-                (int) positive(property, "adi4j.text.backwardRows", 4),
+                (int) positive(property, "adi4j.text.backwardRows", 0),
                 positive(property, "adi4j.text.gradientCacheMB", 1024),
                 positive(property, "adi4j.attention.maxScoreElements", 1L << 26),
                 session,
                 executor == null || executor.equals("plan"),
                 positive(property, "adi4j.plan.maxArenaMB", 512),
-                positive(property, "adi4j.plan.parallelElements", 65536),
-                positive(property, "adi4j.unet.checkpointMinElements", 1L << 18));
+                positive(property, "adi4j.plan.parallelElements", 50_000),
+                positive(property, "adi4j.unet.checkpointMinElements", 1L << 20));
     }
 
     /** Property name -> effective value, for {@code adi info}. */
@@ -76,7 +79,8 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         m.put("adi4j.unet.checkpointing", Boolean.toString(unetCheckpointing));
         m.put("adi4j.stockNorm", Boolean.toString(stockNorm));
         m.put("adi4j.stockGradients", Boolean.toString(stockGradients));
-        m.put("adi4j.text.backwardRows", Integer.toString(textBackwardRows));
+        m.put("adi4j.text.backwardRows", textBackwardRows == 0 ? "auto (4 SD 2.1 rows of activations per pass)"
+                : Integer.toString(textBackwardRows));
         m.put("adi4j.text.gradientCacheMB", Long.toString(textGradientCacheMB));
         m.put("adi4j.attention.maxScoreElements", Long.toString(attentionMaxScoreElements));
         m.put("adi4j.sessionMemory", sessionMemory == null ? "auto (release with jemalloc)" : sessionMemory);

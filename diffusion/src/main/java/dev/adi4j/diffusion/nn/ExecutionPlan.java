@@ -65,8 +65,11 @@ public final class ExecutionPlan implements AutoCloseable {
     private final long arenaBytes;
     private final List<INDArray> arena;
 
+    private final int threads;
+
     private ExecutionPlan(Map<String, INDArray> placeholders, Step[] steps, Map<String, INDArray> outputs,
-                          List<INDArray> arena, long arenaBytes) {
+                          List<INDArray> arena, long arenaBytes, int threads) {
+        this.threads = threads;
         this.placeholders = placeholders;
         this.steps = steps;
         this.outputs = outputs;
@@ -102,8 +105,8 @@ public final class ExecutionPlan implements AutoCloseable {
         OpExecutioner exec = Nd4j.getExecutioner();
         Threads threads = Threads.INSTANCE;
         try {
+            threads.use(this.threads);
             for (Step s : steps) {
-                threads.use(s.threads());
                 if (PROFILE) {
                     long t0 = System.nanoTime();
                     s.exec(exec);
@@ -118,11 +121,13 @@ public final class ExecutionPlan implements AutoCloseable {
     }
 
     /**
-     * Thread count per op. On small tensors a second thread costs more than it gives (OpenMP team start/stop per
-     * op: a small matmul took 100-350 us at 2 threads against ~25 us at 1, docs/engine.md), on large ones it nearly
-     * halves the time; so an op runs on every thread only when it touches at least
-     * {@code -Dadi4j.plan.parallelElements} elements. libnd4j's own loops read the environment's thread count,
-     * oneDNN's and OpenBLAS's read OpenMP's; both are set, and only when the count changes.
+     * Threads per plan. On small tensors a second thread costs more than it gives (OpenMP team start/stop per op);
+     * switching the count op by op was slower still (measured on the tiny UNet, quiet machine: U16 forward 36 ms
+     * on one thread, 31-150 ms on two, 150 ms switching per op; the text encoder's larger ops were 2x faster on
+     * two threads). So a plan runs every op on every thread when its ops average at least
+     * {@code -Dadi4j.plan.parallelElements} elements (tiny UNet at 16x16: 7.5k, 32x32: 39k; tiny text encoder:
+     * 56-62k), else on one. libnd4j's loops read the environment's count, oneDNN's and OpenBLAS's OpenMP's; both
+     * are set, only when the count changes.
      */
     static final class Threads {
         static final Threads INSTANCE = new Threads();
@@ -131,7 +136,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
         int all() { return all; }
 
-        int forElements(long elements) {
+        int forMeanElements(long elements) {
             return elements >= EngineOptions.current().planParallelElements() ? all : 1;
         }
 
@@ -190,12 +195,8 @@ public final class ExecutionPlan implements AutoCloseable {
     }
 
     /** One native call with its context bound once. */
-    private record Step(DifferentialFunction op, OpContext context, int threads) {
-        Step(DifferentialFunction op, OpContext context) {
-            this(op, context, Threads.INSTANCE.forElements(work(context)));
-        }
-
-        private static long work(OpContext context) {
+    private record Step(DifferentialFunction op, OpContext context) {
+        static long work(OpContext context) {
             long n = 0;
             for (INDArray a : context.getInputArrays()) if (a != null) n = Math.max(n, a.length());
             for (INDArray a : context.getOutputArrays()) if (a != null) n = Math.max(n, a.length());
@@ -258,7 +259,15 @@ public final class ExecutionPlan implements AutoCloseable {
             for (SameDiffOp op : order) place(op);
             Map<String, INDArray> out = new LinkedHashMap<>();
             for (String r : requested) out.put(r, value(r));
-            return new ExecutionPlan(boundPlaceholders, steps.toArray(Step[]::new), out, arena, arenaBytes);
+            long total = 0;
+            for (Step st : steps) total += Step.work(st.context());
+            long mean = steps.isEmpty() ? 0 : total / steps.size();
+            int threads = Threads.INSTANCE.forMeanElements(mean);
+            if (PROFILE) {
+                System.err.printf("plan compiled: %d steps, %d elements per op on average, %d thread(s), arena %d KiB%n",
+                        steps.size(), mean, threads, arenaBytes >> 10);
+            }
+            return new ExecutionPlan(boundPlaceholders, steps.toArray(Step[]::new), out, arena, arenaBytes, threads);
         }
 
         /** The ops the requested outputs depend on, each after the ops producing its inputs (iterative DFS). */

@@ -219,7 +219,8 @@ public final class ClipTextEncoder implements AutoCloseable {
      */
     public IdentifierGradient gradientWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow, INDArray upstream) {
         int rows = ids.length;
-        if (rows <= BACKWARD_ROWS) {
+        int chunk = backwardRows(ids[0].length);
+        if (rows <= chunk) {
             Backward bw = backward(embed(ids, Map.of(placeholderId, vPerRow)), upstream);
             return new IdentifierGradient(bw.lastHiddenState(), sumAtToken(ids, placeholderId, bw.gradInputsEmbeds()));
         }
@@ -227,8 +228,8 @@ public final class ClipTextEncoder implements AutoCloseable {
         // activations alive (16 layer-wise rows of SD 2.1 at once did not fit beside the UNet in an ADI step).
         List<INDArray> last = new ArrayList<>();
         List<INDArray> grads = new ArrayList<>();
-        for (int start = 0; start < rows; start += BACKWARD_ROWS) {
-            int end = Math.min(rows, start + BACKWARD_ROWS);
+        for (int start = 0; start < rows; start += chunk) {
+            int end = Math.min(rows, start + chunk);
             INDArray v = vPerRow.rank() == 2 ? vPerRow.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()) : vPerRow;
             IdentifierGradient part = gradientWrtIdentifier(Arrays.copyOfRange(ids, start, end), placeholderId, v,
                     upstream.get(NDArrayIndex.interval(start, end), NDArrayIndex.all(), NDArrayIndex.all()));
@@ -238,8 +239,19 @@ public final class ClipTextEncoder implements AutoCloseable {
         return new IdentifierGradient(Nd4j.concat(0, last.toArray(INDArray[]::new)), Nd4j.concat(0, grads.toArray(INDArray[]::new)));
     }
 
-    /** Rows per text-encoder backward pass ({@code -Dadi4j.text.backwardRows}, default 4). */
-    private static final int BACKWARD_ROWS = EngineOptions.current().textBackwardRows();
+    /**
+     * Rows per text-encoder backward pass: {@code -Dadi4j.text.backwardRows} when set, else as many rows as hold the
+     * activations of 4 SD 2.1 rows (4 x 77 x 1024 elements per hidden state) — 4 for SD 2.1, every row of the tiny and
+     * mini encoders, whose passes are then one instead of four (on small models each pass costs its per-op overhead).
+     */
+    private int backwardRows(int seqLen) {
+        int set = EngineOptions.current().textBackwardRows();
+        if (set > 0) return set;
+        long perRow = (long) seqLen * config.hiddenSize();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, SD21_CHUNK_ELEMENTS / perRow));
+    }
+
+    private static final long SD21_CHUNK_ELEMENTS = 4L * 77 * 1024;
 
     /** [B, D]: per batch row, the sum of {@code grad} [B, L, D] over the positions holding {@code tokenId}. */
     public static INDArray sumAtToken(int[][] ids, int tokenId, INDArray grad) {

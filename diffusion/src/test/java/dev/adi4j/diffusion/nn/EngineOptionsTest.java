@@ -16,12 +16,12 @@ class EngineOptionsTest {
         assertTrue(o.unetCheckpointing());
         assertFalse(o.stockNorm());
         assertFalse(o.stockGradients());
-        assertEquals(4, o.textBackwardRows());
+        assertEquals(0, o.textBackwardRows());
         assertEquals(1024, o.textGradientCacheMB());
         assertEquals(1L << 26, o.attentionMaxScoreElements());
         assertTrue(o.planExecutor());
         assertEquals(512, o.planMaxArenaMB());
-        assertEquals(1L << 18, o.unetCheckpointMinElements());
+        assertEquals(1L << 20, o.unetCheckpointMinElements());
         assertEquals(11, o.describe().size());
     }
 
