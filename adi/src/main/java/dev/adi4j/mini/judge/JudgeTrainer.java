@@ -4,8 +4,6 @@ import dev.adi4j.adi.optim.AdamW;
 import dev.adi4j.mini.world.Action;
 import dev.adi4j.mini.world.Background;
 import dev.adi4j.mini.world.BodyColor;
-import dev.adi4j.mini.world.CaptionPolicy;
-import dev.adi4j.mini.world.MiniDataset;
 import dev.adi4j.mini.world.Mix;
 import dev.adi4j.mini.world.Sample;
 import dev.adi4j.mini.world.Subject;
@@ -51,19 +49,18 @@ public final class JudgeTrainer {
         AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, config.weightDecay()));
         SplittableRandom batches = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         long start = System.nanoTime();
-        long windowStart = start;
         double windowLoss = 0;
         double lastLoss = Double.NaN;
         Evaluation evaluation = null;
+        RenderPool pool = new RenderPool(config.poolSize(), arch.imageSize(), batches);
+        progress.accept(String.format(Locale.ROOT, "rendered a pool of %d images in %.1f s", config.poolSize(),
+                (System.nanoTime() - start) / 1e9));
+        long windowStart = System.nanoTime();
         for (int step = 1; step <= config.steps(); step++) {
-            Batch b = Batch.render(MiniDataset.generate(batches.nextLong(), config.batch(), everything(),
-                    CaptionPolicy.DEFAULT), arch.imageSize());
-            Map<String, INDArray> g = net.gradients(b.images(), b.subjects(), b.actions());
+            if (step > 1) pool.refresh(config.freshPerStep());
+            Batch b = pool.batch(config.batch());
             double lr = learningRate(config, step);
-            for (Map.Entry<String, INDArray> p : net.parameters().entrySet()) {
-                adam.step(p.getKey(), p.getValue(), g.get("grad:" + p.getKey()), lr);
-            }
-            lastLoss = g.get(JudgeNet.LOSS).getDouble(0);
+            lastLoss = step(net, adam, b, lr);
             windowLoss += lastLoss;
             if (step % config.logEvery() == 0 || step == config.steps()) {
                 long now = System.nanoTime();
@@ -95,6 +92,15 @@ public final class JudgeTrainer {
         return e;
     }
 
+    /** One AdamW step on one batch; returns the batch's loss before the step. */
+    static double step(JudgeNet net, AdamW adam, Batch b, double lr) {
+        Map<String, INDArray> g = net.gradients(b.images(), b.subjects(), b.actions());
+        for (Map.Entry<String, INDArray> p : net.parameters().entrySet()) {
+            adam.step(p.getKey(), p.getValue(), g.get("grad:" + p.getKey()), lr);
+        }
+        return g.get(JudgeNet.LOSS).getDouble(0);
+    }
+
     /** Every subject, colour and background, and all nine action classes (STANDING too). */
     public static Mix everything() {
         return new Mix(List.of(Subject.values()), List.of(Action.values()), List.of(BodyColor.values()),
@@ -113,7 +119,7 @@ public final class JudgeTrainer {
         return Arrays.stream(values).map(Enum::name).toList();
     }
 
-    /** Rendered images and their one-hot labels. */
+    /** Images [batch, 3, size, size] and their one-hot labels. */
     record Batch(INDArray images, INDArray subjects, INDArray actions) {
         static Batch render(List<Sample> samples, int size) {
             List<BufferedImage> images = new ArrayList<>(samples.size());
