@@ -31,6 +31,7 @@ class JudgeTest {
         Judge loaded = Judge.load(dir);
         List<Prediction> before = judge.classify(images), after = loaded.classify(images);
         assertEquals(70, after.size());
+        assertEquals(before, after);
         for (int i = 0; i < before.size(); i++) {
             assertArrayEquals(before.get(i).subjectProbabilities(), after.get(i).subjectProbabilities(), "image " + i);
             assertArrayEquals(before.get(i).actionProbabilities(), after.get(i).actionProbabilities(), "image " + i);
