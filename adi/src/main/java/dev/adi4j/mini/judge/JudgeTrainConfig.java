@@ -25,7 +25,7 @@ public record JudgeTrainConfig(int steps, int batch, double learningRate, double
      * re-rendered per step; 1152 = 16 x 72 evaluation images, every subject x action 16 times.
      */
     public static JudgeTrainConfig standard() {
-        return new JudgeTrainConfig(600, 64, 3e-3, 1e-4, 1, 4608, 16, 1_000_003, 1152, 25, 200);
+        return new JudgeTrainConfig(900, 64, 3e-3, 1e-4, 1, 4608, 16, 1_000_003, 1152, 25, 300);
     }
 
     public JudgeTrainConfig withSteps(int s) {
