@@ -4,6 +4,7 @@ import dev.adi4j.core.config.SchedulerConfig;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.core.tokenizer.ClipTokenizer;
 import dev.adi4j.core.tokenizer.Tokenizer;
+import dev.adi4j.core.tokenizer.WordTokenizer;
 import dev.adi4j.diffusion.identifier.Identifiers;
 import dev.adi4j.diffusion.identifier.LayerWiseEncoder;
 import dev.adi4j.diffusion.scheduler.NoiseSource;
@@ -22,22 +23,31 @@ import java.util.Map;
 
 /**
  * Text-to-image: prompt and negative prompt -> tokenizer -> text encoder (once per request) -> classifier-free
- * guided sampling -> VAE decode. Learned identifiers plug in as layer-wise conditioning: a prompt naming an
+ * guided sampling -> decode (the VAE, or a fixed {@link ImageCodec} such as the mini world's space-to-depth). Learned identifiers plug in as layer-wise conditioning: a prompt naming an
  * identifier token is encoded once per cross-attention layer with that layer's vector at the token.
  */
 public final class StableDiffusionPipeline implements AutoCloseable {
-    private final ClipTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final ClipTextEncoder textEncoder;
     private final UNet unet;
+    /** Null when the model has a fixed codec instead of a VAE. */
     private final AutoencoderKL vae;
+    private final ImageCodec codec;
     private final SchedulerConfig schedulerConfig;
 
-    public StableDiffusionPipeline(ClipTokenizer tokenizer, ClipTextEncoder textEncoder, UNet unet, AutoencoderKL vae,
+    public StableDiffusionPipeline(Tokenizer tokenizer, ClipTextEncoder textEncoder, UNet unet, AutoencoderKL vae,
+                                   SchedulerConfig schedulerConfig) {
+        this(tokenizer, textEncoder, unet, ImageCodec.vae(vae), schedulerConfig);
+    }
+
+    /** A pipeline decoding through {@code codec} (the VAE's codec, or a fixed one with no VAE). */
+    public StableDiffusionPipeline(Tokenizer tokenizer, ClipTextEncoder textEncoder, UNet unet, ImageCodec codec,
                                    SchedulerConfig schedulerConfig) {
         this.tokenizer = tokenizer;
         this.textEncoder = textEncoder;
         this.unet = unet;
-        this.vae = vae;
+        this.codec = codec;
+        this.vae = codec instanceof VaeCodec v ? v.vae() : null;
         this.schedulerConfig = schedulerConfig;
     }
 
@@ -61,18 +71,24 @@ public final class StableDiffusionPipeline implements AutoCloseable {
      */
     public static StableDiffusionPipeline load(ModelFolder folder, java.util.function.Predicate<String> trainableUNetWeights) {
         SchedulerConfig scheduler = folder.scheduler();
-        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer().folder(), ClipTokenizer.Pipeline.HF);
+        Tokenizer tokenizer = loadTokenizer(folder);
         ClipTextEncoder text = ClipTextEncoder.load(folder);
         UNet unet = null;
         try {
             unet = UNet.load(folder, trainableUNetWeights);
-            AutoencoderKL vae = AutoencoderKL.load(folder);
-            return new StableDiffusionPipeline(tokenizer, text, unet, vae, scheduler);
+            return new StableDiffusionPipeline(tokenizer, text, unet, ImageCodec.load(folder), scheduler);
         } catch (RuntimeException e) {
             closeQuietly(text, e);
             if (unet != null) closeQuietly(unet, e);
             throw e;
         }
+    }
+
+    /** tokenizer/: a word-level tokenizer when its tokenizer_config.json says "WordLevel", else CLIP's BPE. */
+    static Tokenizer loadTokenizer(ModelFolder folder) {
+        java.nio.file.Path dir = folder.root().resolve(ModelFolder.TOKENIZER);
+        if (WordTokenizer.isWordLevel(dir)) return WordTokenizer.load(dir);
+        return ClipTokenizer.load(folder.tokenizer().folder(), ClipTokenizer.Pipeline.HF);
     }
 
     private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
@@ -87,7 +103,19 @@ public final class StableDiffusionPipeline implements AutoCloseable {
 
     public UNet unet() { return unet; }
 
-    public AutoencoderKL vae() { return vae; }
+    /**
+     * The VAE; a model with a fixed codec has none (IllegalStateException): use {@link #codec()}, which every
+     * model has.
+     */
+    public AutoencoderKL vae() {
+        if (vae == null) {
+            throw new IllegalStateException("this model has no VAE: it uses the fixed codec " + codec + " (see codec())");
+        }
+        return vae;
+    }
+
+    /** Images <-> UNet space: the VAE's or the model's fixed codec. */
+    public ImageCodec codec() { return codec; }
 
     public ClipTextEncoder textEncoder() { return textEncoder; }
 
@@ -124,7 +152,7 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         Conditioning positive = requireFinite(encode(r.prompt(), identifiers), "the text encoder's output for the prompt");
         Conditioning negative = requireFinite(encode(r.negativePrompt(), identifiers),
                 "the text encoder's output for the negative prompt");
-        long factor = vae.downscaleFactor();
+        long factor = codec.downscaleFactor();
         List<INDArray> images = new ArrayList<>();
         for (int i = 0; i < r.numImages(); i++) {
             Sampler sampler = sampler(r.sampler());
@@ -134,7 +162,7 @@ public final class StableDiffusionPipeline implements AutoCloseable {
             INDArray latents = rng.next(shape).muli(sampler.initNoiseSigma());
             INDArray last = new Denoiser(unet).run(latents, positive, negative, r.guidance(), sampler, rng, listener);
             requireFinite(last, "the UNet's denoised latents");
-            images.add(ImageMath.toUnitRange(vae.decode(vae.unscaleLatent(last))));
+            images.add(ImageMath.toUnitRange(codec.decode(last)));
         }
         return Nd4j.concat(0, images.toArray(INDArray[]::new));
     }
@@ -156,7 +184,7 @@ public final class StableDiffusionPipeline implements AutoCloseable {
     /** Closes the three networks (their weight files and cached graphs). */
     @Override
     public void close() throws Exception {
-        try (textEncoder; vae) {
+        try (textEncoder; codec) {
             unet.close();
         }
     }

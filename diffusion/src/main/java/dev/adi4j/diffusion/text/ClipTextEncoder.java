@@ -121,6 +121,12 @@ public final class ClipTextEncoder implements AutoCloseable {
     public ClipTextConfig config() { return config; }
 
     /**
+     * The live token-embedding table [vocab, D] that {@link #embed} reads: writing it in place (an optimizer
+     * step training the embeddings, with gradients from {@link #backward}) changes every later encoding.
+     */
+    public INDArray tokenEmbeddingTable() { return tokenTable; }
+
+    /**
      * Token embeddings [B, L, D] of {@code ids} (equal-length rows, L at most max_position_embeddings).
      * {@code overrides} maps a token id to its vector: either [D] (every row) or [B, D] (one per row, e.g.
      * layer-wise identifiers). Override ids may lie beyond the vocabulary (added placeholder tokens).

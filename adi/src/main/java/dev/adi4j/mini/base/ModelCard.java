@@ -1,0 +1,46 @@
+package dev.adi4j.mini.base;
+
+import java.util.Locale;
+
+/** The README.md of an exported mini base model: what it is, how it was trained and how to reproduce it. */
+final class ModelCard {
+    private ModelCard() {
+    }
+
+    static String text(BaseTrainConfig c, long steps, double finalLoss, double seconds, double rate) {
+        MiniModelConfig m = c.model();
+        return String.format(Locale.ROOT, """
+                # adi4j mini-world base model
+
+                A text-to-image model of the mini action world (`dev.adi4j.mini.world`), trained from scratch by
+                `dev.adi4j.mini.base.BaseModelTrainer`. Same network code as Stable Diffusion 2.1
+                (UNet2DConditionModel, CLIPTextModel) at a small config.
+
+                ## Architecture
+                - Images: %dx%d RGB in [-1, 1], **no VAE**: a fixed, lossless space-to-depth codec (PyTorch
+                  `pixel_unshuffle(%d)`, `codec.json`) maps them to %dx%dx%d; the UNet denoises that tensor and
+                  the pipeline decodes with the exact inverse reshape.
+                - UNet: block_out_channels %s, layers_per_block %d, cross-attention on every level but the deepest.
+                - Text encoder: CLIP, %d layers, %d wide, %d heads, context %d tokens; word-level tokenizer
+                  (`tokenizer/`, "WordLevel") over the captions' words. Held out from language: %s.
+                - Scheduler: DDIM config, cosine (`squaredcos_cap_v2`) schedule, epsilon prediction.
+
+                ## Training
+                - Trained: every UNet weight and the token embeddings; the text encoder's transformer is frozen at
+                  its random initialisation. Weights exported: the EMA (decay %s).
+                - Loss: MSE to the noise, timesteps uniform in [0, 1000), %.0f%% empty prompts.
+                - AdamW lr %s (linear warm-up %d steps, then constant), weight decay %s, grad-norm clip %s,
+                  batch %d, %d rendered images (seed %d).
+                - Steps: %d. Final batch loss: %.5f. Last session: %.1f s at %.3f steps/s.
+                - Settings: `%s`
+
+                ## Reproduce
+                `BaseModelTrainer.run(BaseTrainConfig.standard(), runDir, System.out::println)` (resumable: run it
+                again on the same folder after an interruption).
+                """,
+                m.imageSize(), m.imageSize(), m.codecFactor(), m.latentSize(), m.latentSize(), m.latentChannels(),
+                m.blockChannels(), m.layersPerBlock(), m.textLayers(), m.textWidth(), m.textHeads(), m.contextLength(),
+                c.policy().heldOut(), c.emaDecay(), 100 * c.captionDropout(), c.lr(), c.warmupSteps(), c.weightDecay(),
+                c.maxGradNorm(), c.batch(), c.datasetSize(), c.seed(), steps, finalLoss, seconds, rate, c);
+    }
+}
