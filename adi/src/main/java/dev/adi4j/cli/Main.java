@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 InspectCommand.class,
                 InfoCommand.class,
+                MiniCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
