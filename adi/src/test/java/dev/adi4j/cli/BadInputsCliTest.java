@@ -78,6 +78,9 @@ class BadInputsCliTest {
                 // a FIFO (or, without mkfifo, a folder) is refused at once instead of blocking
                 row("golden $D/pipe.json", 1, "pipe.json", "not a regular file"),
                 row("inspect $D/pipe.json", 1, "pipe.json", "not a regular file"),
+                row("mini sheet --out /tmp/adi4j-never-written.png --size 48", 1, "--size", "32 or 64"),
+                row("mini train-base --out /tmp/adi4j-never-run --steps 0", 1, "--steps 0", "at least 1"),
+                row("mini train-judge --out /tmp/adi4j-never-run --steps -3", 1, "--steps -3", "at least 1"),
                 row("bench-net --latent 0", 1, "--latent 0", "at least 1"),
                 row("bench-net --latent 32,-4", 1, "--latent -4", "at least 1"),
                 row("bench-net --batch 0", 1, "--batch 0", "at least 1"),
