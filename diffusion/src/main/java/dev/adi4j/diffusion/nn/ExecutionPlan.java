@@ -88,7 +88,15 @@ public final class ExecutionPlan implements AutoCloseable {
      * the values of {@code outputs} of that first run are then available through {@link #outputs()}.
      */
     public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs) {
-        return new Compiler(sd, feed, outputs).compile();
+        Threads.INSTANCE.use(Threads.INSTANCE.all());
+        ExecutionPlan plan = new Compiler(sd, feed, outputs).compile();
+        // The compile run had to use a thread count before the plan chose its own; multi-threaded reductions sum in
+        // another order, so its last bits could differ from every later run. A plan's outputs must not depend on
+        // whether a run was its first (a training run resumed from a checkpoint compiles at another step than the
+        // uninterrupted one and diverged in the last bits; BaseModelTrainerTest), so the first outputs come from a
+        // run under the plan's own count.
+        if (plan.threads != Threads.INSTANCE.all()) plan.run(feed);
+        return plan;
     }
 
     /** Runs the plan on new placeholder values (same shapes as at compile time). */
