@@ -153,13 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path script = shared.resolve("bench/torch_blocks.py");
         if (!Files.isRegularFile(script)) throw new IOException("PyTorch benchmark script not found: " + script);
         TorchRunner runner = new TorchRunner(python, threads, System.err::println);
-        String version = runner.torchVersion();
-        if (version == null) {
-            String msg = runner.missingTorchMessage();
-            System.err.println(msg);
-            footer.add(msg);
-            return all;
-        }
+        String version = runner.torchVersionOrReport(footer);
+        if (version == null) return all;
         for (String w : workloads) {
             System.err.println("PyTorch " + w + " ...");
             TorchRunner.Outcome o = runner.run(List.of(script.toString(), w, "--threads", Integer.toString(threads)));

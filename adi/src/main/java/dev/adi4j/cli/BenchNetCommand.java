@@ -305,13 +305,8 @@ public final class BenchNetCommand implements Callable<Integer> {
 
         /** null (and a one-line message) when torch does not import. */
         static TorchSide open(TorchRunner runner, Path shared, List<String> footer) throws IOException, InterruptedException {
-            String version = runner.torchVersion();
-            if (version == null) {
-                String msg = runner.missingTorchMessage();
-                System.err.println(msg);
-                footer.add(msg);
-                return null;
-            }
+            String version = runner.torchVersionOrReport(footer);
+            if (version == null) return null;
             return new TorchSide(runner, shared, version, footer);
         }
 

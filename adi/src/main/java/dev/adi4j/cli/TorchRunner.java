@@ -41,8 +41,19 @@ final class TorchRunner {
     }
 
     /** The one line printed when torch is missing: the comparison is skipped, adi4j's rows are still printed. */
-    String missingTorchMessage() {
+    private String missingTorchMessage() {
         return "PyTorch is not installed for " + python + " (no comparison); install it with: " + TORCH_INSTALL;
+    }
+
+    /** torch's version, or null after printing {@link #missingTorchMessage} and adding it to {@code footer}. */
+    String torchVersionOrReport(List<String> footer) throws IOException, InterruptedException {
+        String version = torchVersion();
+        if (version == null) {
+            String msg = missingTorchMessage();
+            System.err.println(msg);
+            footer.add(msg);
+        }
+        return version;
     }
 
     /**

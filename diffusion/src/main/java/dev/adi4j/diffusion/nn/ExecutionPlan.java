@@ -45,8 +45,9 @@ import java.util.Set;
  * (liveness, exact length), reshapes of contiguous values and identities bound as views (no op at all). Later runs
  * copy the placeholders into their bound arrays and call {@code exec(op, context)} per step. Constants and
  * variables are bound by identity, so an in-place update of a weight or a trainable input is what the next run
- * sees. The op instances are SameDiff's own, parameterised the way SameDiff's inference session does it, so every
- * value equals SameDiff's (ExecutionPlanTest compares every network's goldens through both paths).
+ * sees. The op instances are SameDiff's own, parameterised the way SameDiff's inference session does it, so values
+ * equal SameDiff's (ExecutionPlanTest: the tiny UNet and its gradient function, to the bit; every golden runs
+ * through the plan).
  *
  * <p>Not thread-safe; one plan per graph, input shapes and outputs. Graphs with control flow are refused
  * ({@link UnsupportedGraphException}); the caller then keeps SameDiff's session.
@@ -64,7 +65,6 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Map<String, INDArray> outputs;
     private final long arenaBytes;
     private final List<INDArray> arena;
-
     private final int threads;
 
     private ExecutionPlan(Map<String, INDArray> placeholders, Step[] steps, Map<String, INDArray> outputs,
@@ -225,11 +225,15 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         void close() {
-            try {
-                context.close();
-            } catch (Exception e) {
-                // a native context that cannot be closed is only a leak; nothing depends on it
-            }
+            closeQuietly(context);
+        }
+    }
+
+    private static void closeQuietly(OpContext context) {
+        try {
+            context.close();
+        } catch (Exception e) {
+            // a native context that cannot be closed is only a leak; nothing depends on it
         }
     }
 
@@ -364,9 +368,7 @@ public final class ExecutionPlan implements AutoCloseable {
             // outputs nobody reads (an op's unused second output) are free once the op has written them
             for (String n : outNames) {
                 INDArray buffer = bufferOf.get(n);
-                if (buffer != null && pending.get(buffer) != null && pending.get(buffer) == 0) {
-                    release(buffer, buffer.dataType() + ":" + buffer.length());
-                }
+                if (buffer != null && pending.get(buffer) != null && pending.get(buffer) == 0) release(buffer);
             }
         }
 
@@ -381,7 +383,7 @@ public final class ExecutionPlan implements AutoCloseable {
                         + shapes.size() + " output shapes for " + outNames.size() + " outputs");
             }
             if (outNames.size() == 1 && shapes.get(0).getShape().length > 0 && isView(df, dyn, in)) {
-                INDArray view = viewAs(in[0], shapes.get(0).getShape());
+                INDArray view = in[0].reshape('c', shapes.get(0).getShape());
                 // ND4J wraps a view's buffer in a new object: same memory means same address
                 if (view.data().address() == in[0].data().address() && view.offset() == in[0].offset()) {
                     alias(outNames.get(0), inNames.get(0), view);
@@ -390,17 +392,10 @@ public final class ExecutionPlan implements AutoCloseable {
                 }
             }
             INDArray[] out = new INDArray[outNames.size()];
-            for (int i = 0; i < out.length; i++) {
-                LongShapeDescriptor d = shapes.get(i);
-                DataType type = sd.getVariable(outNames.get(i)).dataType();
-                if (d.dataType() != type) d = d.asDataType(type);
-                out[i] = allocate(outNames.get(i), d);
-            }
+            for (int i = 0; i < out.length; i++) out[i] = allocateOutput(outNames.get(i), shapes.get(i));
             ctx.setOutputArrays(out);
             if (!usesPlatformHelper(dyn, in)) ctx.allowHelpers(false);
-            Step step = new Step(df, ctx);
-            step.exec(Nd4j.getExecutioner());
-            steps.add(step);
+            addStep(df, ctx);
         }
 
         private void placeLegacy(DifferentialFunction df, Op op, INDArray[] in, List<String> outNames) {
@@ -423,13 +418,21 @@ public final class ExecutionPlan implements AutoCloseable {
             if (shapes.size() != 1) {
                 throw new UnsupportedGraphException("legacy op '" + df.getOwnName() + "' gives " + shapes.size() + " shapes");
             }
-            LongShapeDescriptor d = shapes.get(0);
-            DataType type = sd.getVariable(outNames.get(0)).dataType();
-            if (d.dataType() != type) d = d.asDataType(type);
-            ctx.setOutputArrays(allocate(outNames.get(0), d));
+            ctx.setOutputArrays(allocateOutput(outNames.get(0), shapes.get(0)));
+            addStep(df, ctx);
+        }
+
+        /** Runs the op once (this is the first run) and keeps it as a step. */
+        private void addStep(DifferentialFunction df, OpContext ctx) {
             Step step = new Step(df, ctx);
             step.exec(Nd4j.getExecutioner());
             steps.add(step);
+        }
+
+        /** The output array of {@code name}, in the variable's declared type (a shape function may say otherwise). */
+        private INDArray allocateOutput(String name, LongShapeDescriptor d) {
+            DataType type = sd.getVariable(name).dataType();
+            return allocate(name, d.dataType() == type ? d : d.asDataType(type));
         }
 
         /**
@@ -447,7 +450,7 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         /** Multiply-accumulates below which a matmul skips oneDNN (see usesPlatformHelper). */
-        private static final long SMALL_MATMUL_MACS = Long.getLong("adi4j.plan.smallMatmulMacs", 1L << 22);
+        private static final long SMALL_MATMUL_MACS = 1L << 22;
 
         /** Reshapes (in C order), dimension insertions and removals of a contiguous value are views of it. */
         private static boolean isView(DifferentialFunction df, DynamicCustomOp op, INDArray[] in) {
@@ -476,15 +479,14 @@ public final class ExecutionPlan implements AutoCloseable {
                 return a;
             }
             long length = org.nd4j.common.util.ArrayUtil.prodLong(d.getShape());
-            String key = d.dataType() + ":" + length;
-            Deque<INDArray> pool = free.get(key);
+            Deque<INDArray> pool = free.get(poolKey(d.dataType(), length));
             INDArray buffer = pool == null ? null : pool.poll();
             if (buffer == null) {
                 buffer = Nd4j.createUninitializedDetached(d.dataType(), length);
                 arena.add(buffer);
                 arenaBytes += length * d.dataType().width();
             }
-            a = viewAs(buffer, d.getShape());
+            a = buffer.reshape('c', d.getShape()); // a view: the buffer has exactly this many elements
             values.put(name, a);
             bufferOf.put(name, buffer);
             pending.put(buffer, usesLeft.getOrDefault(name, 0));
@@ -495,25 +497,17 @@ public final class ExecutionPlan implements AutoCloseable {
             INDArray buffer = bufferOf.get(name);
             if (buffer == null) return;
             int left = pending.merge(buffer, -1, Integer::sum);
-            if (left == 0) release(buffer, buffer.dataType() + ":" + buffer.length());
+            if (left == 0) release(buffer);
         }
 
-        private void release(INDArray buffer, String key) {
+        private void release(INDArray buffer) {
             pending.remove(buffer);
-            free.computeIfAbsent(key, k -> new ArrayDeque<>()).push(buffer);
+            free.computeIfAbsent(poolKey(buffer.dataType(), buffer.length()), k -> new ArrayDeque<>()).push(buffer);
         }
 
-        /** A C-order view of a contiguous array's first elements in {@code shape} (rank 1 or more). */
-        private static INDArray viewAs(INDArray base, long[] shape) {
-            return base.reshape('c', shape);
-        }
-
-        private static void closeQuietly(OpContext ctx) {
-            try {
-                ctx.close();
-            } catch (Exception e) {
-                // see Step#close
-            }
+        /** Buffers are pooled by type and exact length. */
+        private static String poolKey(DataType type, long length) {
+            return type + ":" + length;
         }
     }
 }

@@ -149,14 +149,15 @@ public final class NetGraph {
             sessionOnly.add(key);
             return null;
         }
+        if (plan.arenaBytes() <= options.planMaxArenaMB() * (1L << 20)) {
+            plans.put(key, plan);
+            return plan.outputs();
+        }
+        // too large to keep: its first run's outputs outlive it
         Map<String, INDArray> first = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : plan.outputs().entrySet()) first.put(e.getKey(), e.getValue().dup());
-        if (plan.arenaBytes() > options.planMaxArenaMB() * (1L << 20)) {
-            plan.close();
-            sessionOnly.add(key);
-        } else {
-            plans.put(key, plan);
-        }
+        plan.close();
+        sessionOnly.add(key);
         return first;
     }
 

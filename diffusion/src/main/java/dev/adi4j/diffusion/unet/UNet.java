@@ -48,10 +48,10 @@ public final class UNet implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #lossGradients} recomputes activations stage by stage (gradient checkpointing, the default;
-     * {@code -Dadi4j.unet.checkpointing=false} turns it off) instead of differentiating the whole network as one
-     * graph. Both give the same gradients; checkpointing holds one stage's intermediates at a time for one extra
-     * forward pass. Without a call, passes are checkpointed by size (see {@link EngineOptions#unetCheckpointMinElements}).
+     * Whether {@link #lossGradients} recomputes activations stage by stage (gradient checkpointing) instead of
+     * differentiating the whole network as one graph. Both give the same gradients; checkpointing holds one stage's
+     * intermediates at a time for one extra forward pass. Without a call, passes are checkpointed by size
+     * ({@link EngineOptions#unetCheckpointMinElements}; {@code -Dadi4j.unet.checkpointing=false} turns it off).
      */
     public UNet gradientCheckpointing(boolean enabled) {
         this.checkpointing = enabled;
