@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "actionbench", mixinStandardHelpOptions = true,
         description = "ActionBench: generate every (method, action, subject, seed) image, annotate blind in the browser, score.",
         subcommands = {ActionBenchCommand.Run.class, ActionBenchCommand.Merge.class, ActionBenchCommand.Annotate.class,
-                ActionBenchCommand.Score.class})
+                ActionBenchCommand.Score.class, MiniBenchCommand.class})
 public final class ActionBenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -6,11 +6,13 @@ import dev.adi4j.core.image.Images;
 import dev.adi4j.core.image.PixelRange;
 import dev.adi4j.diffusion.pipeline.GenerationRequest;
 import dev.adi4j.diffusion.identifier.Identifiers;
+import dev.adi4j.diffusion.pipeline.SpaceToDepthCodec;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
 import dev.adi4j.diffusion.scheduler.Samplers;
 import dev.adi4j.core.config.UNetConfig;
 import dev.adi4j.core.config.VaeConfig;
 import dev.adi4j.core.model.ModelFolder;
+import dev.adi4j.mini.base.EmbeddedModel;
 import dev.adi4j.diffusion.unet.UNet2DConditionModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -26,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate images from a prompt with a diffusers model folder; writes PNGs (parameters in a PNG text chunk) and a grid.")
 public final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "diffusers model folder (model_index.json, unet/, vae/, ...)")
+    @Option(names = "--model", description = "diffusers model folder (model_index.json, unet/, vae/, ...); default: the "
+            + "embedded mini-world model (32x32, prompts such as \"a photo of a red cat saluting on a blue background\")")
     Path model;
 
     @Option(names = "--prompt", required = true) String prompt;
@@ -47,6 +50,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) {
+            model = EmbeddedModel.folder();
+            System.err.println("adi generate: no --model given, using the embedded mini-world model (" + model + ")");
+        }
         Checked checked = checkFlags();
         int[] wh = checked.size();
         Identifiers ids = checked.identifiers();
@@ -102,8 +109,18 @@ public final class GenerateCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + ": exists and is not a folder");
         ModelFolder folder = ModelFolder.open(model);
         UNetConfig unet = folder.unet();
-        VaeConfig vae = folder.vae();
-        int factor = 1 << (vae.blockOutChannels().size() - 1);
+        // the widest image-side tensor decoding holds: the VAE decoder's first level, or the image itself for a
+        // fixed codec (codec.json, no vae/)
+        int factor;
+        long decodeChannels;
+        if (SpaceToDepthCodec.isIn(folder.root())) {
+            factor = SpaceToDepthCodec.read(folder.root()).downscaleFactor();
+            decodeChannels = 3;
+        } else {
+            VaeConfig vae = folder.vae();
+            factor = 1 << (vae.blockOutChannels().size() - 1);
+            decodeChannels = vae.blockOutChannels().get(0);
+        }
         int[] wh = size.isBlank() ? new int[]{unet.sampleSize() * factor, unet.sampleSize() * factor}
                 : Flags.size("--size", size, factor);
         int minLatent = UNet2DConditionModel.minimumLatentSide(unet);
@@ -112,10 +129,10 @@ public final class GenerateCommand implements Callable<Integer> {
                     + minLatent * factor + " (" + unet.blockOutChannels().size() + " levels, latent side at least " + minLatent + ")");
         }
         long liveTensors = 4;
-        long needed = (long) wh[0] * wh[1] * vae.blockOutChannels().get(0) * Float.BYTES * liveTensors;
+        long needed = (long) wh[0] * wh[1] * decodeChannels * Float.BYTES * liveTensors;
         long available = Flags.availableBytes();
         if (needed > available) {
-            long maxPixels = available / (vae.blockOutChannels().get(0) * Float.BYTES * liveTensors);
+            long maxPixels = available / (decodeChannels * Float.BYTES * liveTensors);
             throw new UserException("--size " + wh[0] + "x" + wh[1] + ": decoding needs at least " + Flags.gib(needed)
                     + ", " + Flags.gib(available) + " available (at most about " + maxPixels / 1_000_000 + " megapixels, e.g. "
                     + (int) Math.sqrt(maxPixels) / factor * factor + "x" + (int) Math.sqrt(maxPixels) / factor * factor + ")");

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Action customization (ADI) for Stable Diffusion 2.1 on the JVM.",
         subcommands = {
                 GenerateCommand.class,
+                DemoCommand.class,
                 ServeCommand.class,
                 ServeBenchCommand.class,
                 TrainCommand.class,

@@ -104,7 +104,7 @@ public final class AdiServer implements AutoCloseable {
                 all.putAll(one.vectors());
             }
             identifiers = new Identifiers(all);
-            int factor = pipe.vae().downscaleFactor();
+            int factor = pipe.codec().downscaleFactor();
             limits = new Txt2Img.ModelLimits(factor,
                     UNet2DConditionModel.minimumLatentSide(pipe.unet().config()) * factor,
                     pipe.unet().config().sampleSize() * factor, pipe.schedulerConfig().numTrainTimesteps());

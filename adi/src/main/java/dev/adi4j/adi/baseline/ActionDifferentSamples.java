@@ -73,12 +73,12 @@ public final class ActionDifferentSamples {
                 Sampler sampler = pipeline.sampler(settings.sampler());
                 sampler.setTimesteps(settings.steps());
                 NoiseSource rng = NoiseSource.gaussian(settings.seed());
-                long factor = pipeline.vae().downscaleFactor();
+                long factor = pipeline.codec().downscaleFactor();
                 long[] shape = {1, pipeline.unet().config().inChannels(), settings.height() / factor, settings.width() / factor};
                 INDArray init = rng.next(shape).muli(sampler.initNoiseSigma());
                 INDArray latents = new Denoiser(pipeline.unet()).run(init, positive, negative, settings.guidance(), sampler,
                         rng, StepListener.NONE);
-                INDArray image = ImageMath.toUnitRange(pipeline.vae().decode(pipeline.vae().unscaleLatent(latents)));
+                INDArray image = ImageMath.toUnitRange(pipeline.codec().decode(latents));
                 out.add(new Sample(action, prompt, settings.seed(), latents, image));
             }
         }

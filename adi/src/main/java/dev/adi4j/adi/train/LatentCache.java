@@ -2,7 +2,7 @@ package dev.adi4j.adi.train;
 
 import dev.adi4j.core.safetensors.SafetensorsReader;
 import dev.adi4j.core.safetensors.SafetensorsWriter;
-import dev.adi4j.diffusion.vae.AutoencoderKL;
+import dev.adi4j.diffusion.pipeline.ImageCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -26,14 +26,14 @@ import java.util.List;
  */
 public final class LatentCache {
     private final Path dir;
-    private final AutoencoderKL vae;
-    private final String vaeIdentity;
+    private final ImageCodec codec;
+    private final String codecIdentity;
 
-    /** @param vaeIdentity anything that changes when the VAE's weights or config change (e.g. files, sizes, times) */
-    public LatentCache(Path runDir, AutoencoderKL vae, String vaeIdentity) {
+    /** @param codecIdentity anything that changes when the codec (VAE) weights or config change (e.g. files, sizes, times) */
+    public LatentCache(Path runDir, ImageCodec codec, String codecIdentity) {
         this.dir = runDir.resolve("cache");
-        this.vae = vae;
-        this.vaeIdentity = vaeIdentity;
+        this.codec = codec;
+        this.codecIdentity = codecIdentity;
     }
 
     /** Scaled latents [1, C, h, w] of {@code images} ([1, 3, R, R] in [-1, 1]), from the cache when present. */
@@ -51,7 +51,7 @@ public final class LatentCache {
         List<INDArray> out = new ArrayList<>();
         SafetensorsWriter w = new SafetensorsWriter().metadata("adi4j.latents", purpose);
         for (int i = 0; i < images.size(); i++) {
-            INDArray z = vae.scaleLatent(vae.encode(images.get(i)).mode()).castTo(DataType.FLOAT).dup();
+            INDArray z = codec.encode(images.get(i)).castTo(DataType.FLOAT).dup();
             out.add(z);
             w.add(Integer.toString(i), z);
         }
@@ -67,7 +67,7 @@ public final class LatentCache {
     private String key(List<INDArray> images) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(vaeIdentity.getBytes(StandardCharsets.UTF_8));
+            md.update(codecIdentity.getBytes(StandardCharsets.UTF_8));
             for (INDArray img : images) {
                 float[] v = img.castTo(DataType.FLOAT).dup('c').data().asFloat();
                 ByteBuffer b = ByteBuffer.allocate(v.length * 4 + 8 * img.rank()).order(ByteOrder.LITTLE_ENDIAN);

@@ -71,14 +71,14 @@ public final class Trainer {
                 || (config.method().needsActionSample() && config.actionDifferentDir() == null);
         try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(ModelFolder.open(config.model()),
                 subjectModel ? CustomDiffusion.TRAINABLE : name -> false)) {
-            int factor = pipe.vae().downscaleFactor();
+            int factor = pipe.codec().downscaleFactor();
             int minSide = UNet2DConditionModel.minimumLatentSide(pipe.unet().config()) * factor;
             if (config.resolution() < minSide || config.resolution() % factor != 0) {
                 throw new IllegalArgumentException("--resolution " + config.resolution() + ": this model needs a multiple of "
                         + factor + " of at least " + minSide + " (as adi generate's --size)");
             }
             String identity = modelIdentity();
-            LatentCache cache = new LatentCache(run.dir(), pipe.vae(), identity);
+            LatentCache cache = new LatentCache(run.dir(), pipe.codec(), identity);
             if (config.method() == TrainMethod.CUSTOM_DIFFUSION) {
                 return new CustomDiffusionRun(config, run, pipe, data, templates, cache, listener).run(t0);
             }
@@ -206,9 +206,9 @@ public final class Trainer {
         StringBuilder sb = new StringBuilder(config.model().toAbsolutePath().normalize().toString());
         ModelFolder folder = ModelFolder.open(config.model());
         List<Path> files = new ArrayList<>();
-        for (WeightFiles w : List.of(folder.unetWeights(), folder.vaeWeights(), folder.textEncoderWeights())) {
-            files.addAll(w.files());
-        }
+        for (WeightFiles w : List.of(folder.unetWeights(), folder.textEncoderWeights())) files.addAll(w.files());
+        // a model with a fixed codec (codec.json) has no VAE weights
+        if (Files.isDirectory(folder.root().resolve("vae"))) files.addAll(folder.vaeWeights().files());
         for (Path f : files) {
             try {
                 sb.append('|').append(f).append(':').append(Files.size(f)).append(':').append(Files.getLastModifiedTime(f));
@@ -227,7 +227,12 @@ public final class Trainer {
                 throw new IllegalArgumentException("--initializer-token '" + initializer + "' is " + init.length
                         + " tokens for this tokenizer; it must be exactly one (e.g. person, man, dog)");
             }
-            int[] existing = content(tokenizer, tokenizer.encode(placeholder));
+            int[] existing;
+            try {
+                existing = content(tokenizer, tokenizer.encode(placeholder));
+            } catch (dev.adi4j.core.tokenizer.TokenizerException e) {
+                existing = new int[0]; // a word-level vocabulary refuses unknown words: the placeholder is new
+            }
             if (existing.length == 1 && existing[0] < tokenizer.vocabSize()) {
                 throw new IllegalArgumentException("--placeholder-token '" + placeholder + "' is already a word of the "
                         + "tokenizer (id " + existing[0] + "); choose a new token such as <" + placeholder + ">");

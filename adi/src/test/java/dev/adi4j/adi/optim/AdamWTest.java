@@ -74,6 +74,43 @@ class AdamWTest {
         }
     }
 
+    /**
+     * The Java loop equals, bit for bit, the ND4J element-wise ops it replaced (kept here as the reference),
+     * also on a parameter that is a strided view of a larger array (written back through assign).
+     */
+    @Test
+    void javaLoopEqualsNd4jOps() {
+        AdamW.Settings s = new AdamW.Settings(0.9, 0.999, 1e-8, 0.01);
+        AdamW opt = new AdamW(s);
+        Random rnd = new Random(3);
+        INDArray big = Nd4j.rand(DataType.FLOAT, 33, 20).subi(0.5);
+        INDArray param = big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 11));
+        INDArray ref = param.dup('c');
+        INDArray m = Nd4j.zeros(DataType.FLOAT, ref.shape());
+        INDArray v = Nd4j.zeros(DataType.FLOAT, ref.shape());
+        INDArray untouched = big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(11, 20)).dup();
+        for (int t = 1; t <= 5; t++) {
+            INDArray grad = Nd4j.create(DataType.FLOAT, ref.shape());
+            for (long i = 0; i < grad.length(); i++) grad.putScalar(i, rnd.nextGaussian() * Math.scalb(1.0, -rnd.nextInt(10)));
+            double lr = 2e-3 * t;
+            opt.step("w", param, grad, lr);
+            double bc1 = 1 - Math.pow(s.beta1(), t);
+            double bc2Sqrt = Math.sqrt(1 - Math.pow(s.beta2(), t));
+            ref.muli(1 - lr * s.weightDecay());
+            m.addi(grad.sub(m).muli(1 - s.beta1()));
+            v.muli(s.beta2()).addi(grad.mul(1 - s.beta2()).muli(grad));
+            INDArray denom = org.nd4j.linalg.ops.transforms.Transforms.sqrt(v, true).divi(bc2Sqrt).addi(s.eps());
+            ref.addi(m.mul(-lr / bc1).divi(denom));
+            assertArrayEquals(FloatData.read(ref), FloatData.read(param), 0f, "param, step " + t);
+            assertArrayEquals(FloatData.read(m), FloatData.read(opt.stateTensors().get("w.exp_avg")), 0f, "m, step " + t);
+            assertArrayEquals(FloatData.read(v), FloatData.read(opt.stateTensors().get("w.exp_avg_sq")), 0f, "v, step " + t);
+        }
+        assertEquals(untouched, big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(11, 20)));
+    }
+
     @Test
     void savedStateContinuesBitIdentically() throws IOException {
         Random rnd = new Random(11);

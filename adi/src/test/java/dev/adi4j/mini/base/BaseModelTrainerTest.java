@@ -87,6 +87,31 @@ class BaseModelTrainerTest {
         }
     }
 
+    /**
+     * The exported folder holds the trained weights: with an EMA decay of 0 the EMA is the weights themselves, so the
+     * exported UNet and text encoder must compute what the session's networks compute, to the bit.
+     */
+    @Test
+    void exportedFolderHoldsTheTrainedNetworks(@TempDir Path dir) throws Exception {
+        BaseTrainConfig c = new BaseTrainConfig(MiniModelConfig.tiny(), CaptionPolicy.DEFAULT, 3, 4, 3e-3, 0, 0.01,
+                0.0, 0.1, 1.0, 1, 16, 100, 1);
+        BaseModelTrainer.Result r = BaseModelTrainer.run(c, dir, l -> { });
+        try (TrainingSession s = new TrainingSession(c, dir);
+             StableDiffusionPipeline pipe = StableDiffusionPipeline.load(r.model())) {
+            s.restore(dir.resolve(TrainingSession.CHECKPOINT));
+            TrainingSession.Batch b = s.batch(99);
+            INDArray ctxSession = s.text.forward(s.text.embed(b.ids(), java.util.Map.of()));
+            INDArray ctxExported = pipe.textEncoder().forward(pipe.textEncoder().embed(b.ids(), java.util.Map.of()));
+            assertArrayEquals(ctxSession.dup('c').data().asFloat(), ctxExported.dup('c').data().asFloat(), 0f);
+            float[] ts = new float[b.timesteps().length];
+            for (int i = 0; i < ts.length; i++) ts[i] = b.timesteps()[i];
+            INDArray t = org.nd4j.linalg.factory.Nd4j.createFromArray(ts);
+            INDArray outSession = s.unet.forward(b.x0(), t, ctxSession);
+            INDArray outExported = pipe.unet().forward(b.x0(), t, ctxSession);
+            assertArrayEquals(outSession.dup('c').data().asFloat(), outExported.dup('c').data().asFloat(), 0f);
+        }
+    }
+
     @Test
     void exportedFolderGeneratesThroughThePipeline(@TempDir Path dir) throws Exception {
         BaseModelTrainer.Result r = BaseModelTrainer.run(tiny(1), dir, l -> { });
