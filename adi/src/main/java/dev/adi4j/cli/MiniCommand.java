@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mini", mixinStandardHelpOptions = true,
         description = "The mini action world (docs/mini-world): renders, judge and base-model training.",
-        subcommands = {MiniCommand.Sheet.class, MiniCommand.TrainJudge.class, MiniCommand.TrainBase.class})
+        subcommands = {MiniCommand.Sheet.class, MiniCommand.TrainJudge.class, MiniCommand.TrainBase.class,
+                MiniCommand.CheckBase.class})
 public final class MiniCommand implements Runnable {
     @Override
     public void run() {
-        throw new UserException("name a subcommand: sheet, train-judge or train-base (adi mini --help)");
+        throw new UserException("name a subcommand: sheet, train-judge, train-base or check-base (adi mini --help)");
     }
 
     /** {@code adi mini sheet}: a labelled contact sheet of every subject doing every action. */
@@ -83,6 +84,30 @@ public final class MiniCommand implements Runnable {
             }
             BaseModelTrainer.Result r = BaseModelTrainer.run(config, out, System.out::println);
             System.out.println("model: " + r.model());
+            return 0;
+        }
+    }
+
+    /** {@code adi mini check-base}: the judge's accuracy on the base model's drawings of the actions it knows by name. */
+    @Command(name = "check-base", mixinStandardHelpOptions = true,
+            description = "Generate every subject doing every captioned action with the base model and score them with the judge.")
+    static final class CheckBase implements Callable<Integer> {
+        @Option(names = "--model", description = "mini-world model folder (default: the embedded one)") Path model;
+        @Option(names = "--out", defaultValue = "base-check", description = "folder for the grids") Path out;
+        @Option(names = "--seeds", defaultValue = "2", description = "images per subject and action") int seeds;
+        @Option(names = "--steps", defaultValue = "20", description = "sampler steps") int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            Flags.atLeast("--seeds", seeds, 1);
+            Flags.atLeast("--steps", steps, 1);
+            if (model != null && !java.nio.file.Files.isDirectory(model)) {
+                throw new UserException("--model " + model + ": no such model folder");
+            }
+            Path folder = model != null ? model : dev.adi4j.mini.base.EmbeddedModel.folder();
+            var results = dev.adi4j.mini.bench.BaseModelCheck.run(folder, dev.adi4j.mini.judge.Judge.bundled(), seeds,
+                    steps, 3.0, 1, out, System.err::println);
+            for (var r : results) System.out.println(r.line() + "  " + r.grid());
             return 0;
         }
     }

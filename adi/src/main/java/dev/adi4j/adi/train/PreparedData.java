@@ -18,7 +18,7 @@ public record PreparedData(ActionDataset dataset, List<INDArray> latents, List<I
                                        TrainListener listener) {
         List<INDArray> images = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) images.add(data.image(i, false));
-        listener.message("encoding " + images.size() + " training images with the VAE (cached) ...");
+        listener.message("encoding " + images.size() + " training images into the UNet's space (cached) ...");
         List<INDArray> latents = cache.latents("exemplars", images);
         List<INDArray> flipped = data.options().randomFlip() ? cache.latents("exemplars-flipped", flip(images)) : List.of();
         List<INDArray> action = List.of();

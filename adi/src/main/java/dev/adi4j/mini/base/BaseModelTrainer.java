@@ -84,7 +84,7 @@ public final class BaseModelTrainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = s.step > firstStep ? (s.step - firstStep) / seconds : 0;
             Path model = runDir.resolve(MODEL);
-            export(s, runDir, model, lastLoss, seconds, rate);
+            export(s, runDir, model);
             out.accept(String.format(Locale.ROOT, "exported %s after %d steps (%.1f s this session, %.3f steps/s)",
                     model, s.step, seconds, rate));
             return new Result(model, s.step, lastLoss, seconds, rate);
@@ -92,7 +92,7 @@ public final class BaseModelTrainer {
     }
 
     /** Writes the EMA weights as a model folder (configs, tokenizer, codec, weights, README.md), replacing it atomically. */
-    static void export(TrainingSession s, Path runDir, Path model, double finalLoss, double seconds, double rate)
+    static void export(TrainingSession s, Path runDir, Path model)
             throws IOException {
         Path tmp = runDir.resolve(MODEL + ".tmp");
         TrainingSession.deleteTree(tmp);
@@ -105,7 +105,7 @@ public final class BaseModelTrainer {
         }
         text.put(ClipTextModel.TOKEN_EMBEDDING, s.emaTokens());
         MiniModelFolder.writeWeights(tmp.resolve(ModelFolder.TEXT_ENCODER).resolve(ClipTextEncoder.WEIGHTS_FILE), text);
-        String card = ModelCard.text(s.config, s.step, finalLoss, seconds, rate);
+        String card = ModelCard.text(s.config, s.step, TrainLogSummary.of(runDir.resolve("train.log")));
         AtomicWrite.write(tmp.resolve("README.md"), true, t -> Files.writeString(t, card));
         Path old = runDir.resolve(MODEL + ".old");
         TrainingSession.deleteTree(old);

@@ -54,4 +54,23 @@ public record BaseTrainConfig(MiniModelConfig model, CaptionPolicy policy, int s
     String identity() {
         return withSteps(0).withCadence(1, 1).toString();
     }
+
+    private static final java.util.regex.Pattern HELD_OUT = java.util.regex.Pattern.compile("heldOut=\\[([A-Z_, ]*)]");
+
+    /**
+     * A stored identity with its held-out actions in declaration order: checkpoints written before the policy kept an
+     * ordered set list them in whatever order that process's set iterated.
+     */
+    static String canonicalIdentity(String stored) {
+        if (stored == null) return null;
+        java.util.regex.Matcher m = HELD_OUT.matcher(stored);
+        if (!m.find() || m.group(1).isBlank()) return stored;
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.Arrays.asList(m.group(1).split(", ")));
+        try {
+            names.sort(java.util.Comparator.comparingInt(n -> dev.adi4j.mini.world.Action.valueOf(n).ordinal()));
+        } catch (IllegalArgumentException e) {
+            return stored;
+        }
+        return stored.substring(0, m.start(1)) + String.join(", ", names) + stored.substring(m.end(1));
+    }
 }

@@ -7,7 +7,7 @@ final class ModelCard {
     private ModelCard() {
     }
 
-    static String text(BaseTrainConfig c, long steps, double finalLoss, double seconds, double rate) {
+    static String text(BaseTrainConfig c, long steps, TrainLogSummary log) {
         MiniModelConfig m = c.model();
         return String.format(Locale.ROOT, """
                 # adi4j mini-world base model
@@ -31,16 +31,18 @@ final class ModelCard {
                 - Loss: MSE to the noise, timesteps uniform in [0, 1000), %.0f%% empty prompts.
                 - AdamW lr %s (linear warm-up %d steps, then constant), weight decay %s, grad-norm clip %s,
                   batch %d, %d rendered images (seed %d).
-                - Steps: %d. Final batch loss: %.5f. Last session: %.1f s at %.3f steps/s.
+                - Steps: %d. Loss at the end (mean of the last %d steps): %.5f.
+                - Training time: %.2f h on 2 CPU cores (sum over `train.log`'s %d progress lines, all sessions).
                 - Settings: `%s`
 
                 ## Reproduce
-                `BaseModelTrainer.run(BaseTrainConfig.standard(), runDir, System.out::println)` (resumable: run it
-                again on the same folder after an interruption).
+                `bin/adi mini train-base --out RUN --steps %d` (resumable: run it again on the same folder after an
+                interruption; the run's settings are checked on resume), then `RUN/model/` is this folder.
                 """,
                 m.imageSize(), m.imageSize(), m.codecFactor(), m.latentSize(), m.latentSize(), m.latentChannels(),
                 m.blockChannels(), m.layersPerBlock(), m.textLayers(), m.textWidth(), m.textHeads(), m.contextLength(),
                 c.policy().heldOut(), c.emaDecay(), 100 * c.captionDropout(), c.lr(), c.warmupSteps(), c.weightDecay(),
-                c.maxGradNorm(), c.batch(), c.datasetSize(), c.seed(), steps, finalLoss, seconds, rate, c);
+                c.maxGradNorm(), c.batch(), c.datasetSize(), c.seed(), steps, log.finalLossSteps(), log.finalLoss(),
+                log.trainSeconds() / 3600, log.windows(), c, steps);
     }
 }

@@ -186,7 +186,7 @@ final class TrainingSession implements AutoCloseable {
     void restore(Path file) {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
             String identity = r.metadata().get("identity");
-            if (!config.identity().equals(identity)) {
+            if (!config.identity().equals(BaseTrainConfig.canonicalIdentity(identity))) {
                 throw new IllegalStateException(file + " was written by a run with other settings:\n  " + identity
                         + "\nthis run:\n  " + config.identity());
             }

@@ -9,9 +9,7 @@ import dev.adi4j.adi.train.Trainer;
 import dev.adi4j.core.image.Images;
 import dev.adi4j.core.image.PixelRange;
 import dev.adi4j.diffusion.identifier.Identifiers;
-import dev.adi4j.diffusion.pipeline.GenerationRequest;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
-import dev.adi4j.diffusion.pipeline.StepListener;
 import dev.adi4j.mini.judge.Judge;
 import dev.adi4j.mini.judge.Prediction;
 import dev.adi4j.mini.world.Action;
@@ -162,15 +160,19 @@ public final class MiniBench {
     private Row evaluate(StableDiffusionPipeline pipe, Identifiers ids, String method, Action action, String words,
                          Path dir, String note) throws Exception {
         Score all = Score.EMPTY, unseen = Score.EMPTY;
+        List<String> prompts = new ArrayList<>();
+        for (Subject subject : config.testSubjects()) prompts.add("a photo of a " + subject.word() + " " + words);
+        int n = config.seeds();
+        List<BufferedImage> images = Images.fromTensor(pipe.generateBatch(prompts, "", Renderer.TRAINING_SIZE,
+                Renderer.TRAINING_SIZE, config.sampleSteps(), config.guidance(), null, config.seed() * 1000, n, ids),
+                PixelRange.ZERO_TO_ONE);
+        List<Prediction> predictions = judge.classify(images);
         List<List<BufferedImage>> grid = new ArrayList<>();
-        for (Subject subject : config.testSubjects()) {
-            String prompt = "a photo of a " + subject.word() + " " + words;
-            GenerationRequest req = new GenerationRequest(prompt, "", Renderer.TRAINING_SIZE, Renderer.TRAINING_SIZE,
-                    config.sampleSteps(), config.guidance(), null, config.seed() * 1000, config.seeds());
-            List<BufferedImage> images = Images.fromTensor(pipe.generate(req, ids, StepListener.NONE), PixelRange.ZERO_TO_ONE);
-            grid.add(images);
+        for (int s = 0; s < prompts.size(); s++) {
+            Subject subject = config.testSubjects().get(s);
+            grid.add(images.subList(s * n, (s + 1) * n));
             boolean seen = config.exemplarSubjects().contains(subject);
-            for (Prediction p : judge.classify(images)) {
+            for (Prediction p : predictions.subList(s * n, (s + 1) * n)) {
                 all = all.plus(p.action() == action, p.subject() == subject);
                 if (!seen) unseen = unseen.plus(p.action() == action, p.subject() == subject);
             }

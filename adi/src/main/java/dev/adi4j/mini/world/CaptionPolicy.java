@@ -1,5 +1,6 @@
 package dev.adi4j.mini.world;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -21,7 +22,9 @@ public record CaptionPolicy(Set<Action> heldOut) {
     public static final CaptionPolicy NONE_HELD_OUT = new CaptionPolicy(EnumSet.noneOf(Action.class));
 
     public CaptionPolicy {
-        heldOut = heldOut.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(heldOut));
+        // An EnumSet iterates (and prints) in declaration order; Set.copyOf's order changes from one JVM to the next,
+        // which made a base-model run's settings string, and so its resume check, differ between processes.
+        heldOut = Collections.unmodifiableSet(heldOut.isEmpty() ? EnumSet.noneOf(Action.class) : EnumSet.copyOf(heldOut));
     }
 
     public boolean isHeldOut(Action action) {

@@ -112,6 +112,18 @@ class BaseModelTrainerTest {
         }
     }
 
+    /** Checkpoints written while the held-out set printed in a process-dependent order still resume. */
+    @Test
+    void storedIdentityIsComparedWithItsHeldOutActionsInDeclarationOrder() {
+        String now = BaseTrainConfig.standard().identity();
+        assertTrue(now.contains("heldOut=[HANDSTAND, JUMPING]"), now);
+        String old = now.replace("heldOut=[HANDSTAND, JUMPING]", "heldOut=[JUMPING, HANDSTAND]");
+        assertEquals(now, BaseTrainConfig.canonicalIdentity(old));
+        assertEquals(now, BaseTrainConfig.canonicalIdentity(now));
+        String other = now.replace("batch=32", "batch=16");
+        org.junit.jupiter.api.Assertions.assertNotEquals(now, BaseTrainConfig.canonicalIdentity(other));
+    }
+
     @Test
     void exportedFolderGeneratesThroughThePipeline(@TempDir Path dir) throws Exception {
         BaseModelTrainer.Result r = BaseModelTrainer.run(tiny(1), dir, l -> { });

@@ -167,6 +167,48 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         return Nd4j.concat(0, images.toArray(INDArray[]::new));
     }
 
+    /**
+     * Several prompts in one batch: {@code perPrompt} images of each prompt, image i of every prompt starting from
+     * the noise of {@code seed + i} — the start {@link #generate} gives it — so prompts are compared on equal noise.
+     * One UNet call per step for all of them, which on small models costs little more than one image. Returns
+     * images [prompts x perPrompt, 3, H, W] in [0, 1], prompt-major. Deterministic samplers give the images of
+     * {@code generate} up to float rounding (batched arithmetic may differ in the last bits).
+     */
+    public INDArray generateBatch(List<String> prompts, String negativePrompt, int width, int height, int steps,
+                                  double guidance, String samplerName, long seed, int perPrompt, Identifiers identifiers) {
+        if (prompts.isEmpty() || perPrompt < 1) throw new IllegalArgumentException("no prompts or no images per prompt");
+        new GenerationRequest(prompts.get(0), negativePrompt, width, height, steps, guidance, samplerName, seed, perPrompt);
+        List<Conditioning> positives = new ArrayList<>();
+        boolean layerWise = false;
+        for (String p : prompts) {
+            Conditioning c = requireFinite(encode(p, identifiers), "the text encoder's output for \"" + p + "\"");
+            positives.add(c);
+            layerWise |= c.isLayerWise();
+        }
+        Conditioning negative = requireFinite(encode(negativePrompt, identifiers),
+                "the text encoder's output for the negative prompt");
+        int layers = layerWise ? unet.crossAttentionLayers() : 1;
+        List<INDArray> perLayer = new ArrayList<>();
+        for (int k = 0; k < layers; k++) {
+            List<INDArray> rows = new ArrayList<>();
+            for (Conditioning c : positives) for (int i = 0; i < perPrompt; i++) rows.add(c.layer(k));
+            perLayer.add(Nd4j.concat(0, rows.toArray(INDArray[]::new)));
+        }
+        Sampler sampler = sampler(samplerName);
+        sampler.setTimesteps(steps);
+        long factor = codec.downscaleFactor();
+        long[] shape = {1, unet.config().inChannels(), height / factor, width / factor};
+        List<INDArray> starts = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            for (int i = 0; i < perPrompt; i++) starts.add(NoiseSource.gaussian(seed + i).next(shape));
+        }
+        INDArray latents = Nd4j.concat(0, starts.toArray(INDArray[]::new)).muli(sampler.initNoiseSigma());
+        INDArray last = new Denoiser(unet).run(latents, new Conditioning(perLayer), negative, guidance, sampler,
+                NoiseSource.gaussian(seed), StepListener.NONE);
+        requireFinite(last, "the UNet's denoised latents");
+        return ImageMath.toUnitRange(codec.decode(last));
+    }
+
     // NaN/Inf weights would otherwise come out as a black image; stop at the first network that produced them.
     private static Conditioning requireFinite(Conditioning c, String what) {
         c.perLayer().forEach(a -> requireFinite(a, what));

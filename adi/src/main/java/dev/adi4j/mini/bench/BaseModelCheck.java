@@ -1,0 +1,92 @@
+package dev.adi4j.mini.bench;
+
+import dev.adi4j.core.image.Images;
+import dev.adi4j.core.image.PixelRange;
+import dev.adi4j.diffusion.identifier.Identifiers;
+import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
+import dev.adi4j.mini.judge.Judge;
+import dev.adi4j.mini.judge.Prediction;
+import dev.adi4j.mini.world.Action;
+import dev.adi4j.mini.world.Background;
+import dev.adi4j.mini.world.BodyColor;
+import dev.adi4j.mini.world.CaptionPolicy;
+import dev.adi4j.mini.world.Renderer;
+import dev.adi4j.mini.world.Subject;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Judge and base model checked together before any method is scored: the base model draws every subject doing every
+ * action its captions name, and the judge must recognise the prompted subject and action. Two prompt forms: the
+ * training captions' ("a photo of a red cat saluting on a blue background", colour and background cycling) and the
+ * bench's short one ("a photo of a cat saluting").
+ */
+public final class BaseModelCheck {
+    /** Scores of one prompt form, and its grid (rows: actions, columns: subjects; first seed). */
+    public record Result(String form, Score score, Path grid) {
+        public String line() {
+            return String.format(Locale.ROOT, "%s prompts: subject %.1f%%, action %.1f%%, both %.1f%% (%d images)", form,
+                    score.subject(), score.action(), score.total(), score.images());
+        }
+    }
+
+    private BaseModelCheck() {
+    }
+
+    /** Runs both prompt forms; grids go to {@code out}. */
+    public static List<Result> run(Path model, Judge judge, int seeds, int sampleSteps, double guidance, long seed,
+                                   Path out, Consumer<String> progress) throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
+            for (boolean full : new boolean[]{true, false}) {
+                String form = full ? "caption" : "short";
+                Score score = Score.EMPTY;
+                List<List<BufferedImage>> rows = new ArrayList<>();
+                int k = 0;
+                for (Action action : Action.values()) {
+                    if (CaptionPolicy.DEFAULT.isHeldOut(action)) continue;
+                    List<String> prompts = new ArrayList<>();
+                    for (Subject subject : Subject.values()) {
+                        prompts.add(full ? caption(subject, action, k++) : "a photo of a " + subject.word() + " " + action.phrase());
+                    }
+                    List<BufferedImage> images = Images.fromTensor(pipe.generateBatch(prompts, "", Renderer.TRAINING_SIZE,
+                            Renderer.TRAINING_SIZE, sampleSteps, guidance, null, seed * 1000, seeds, Identifiers.none()),
+                            PixelRange.ZERO_TO_ONE);
+                    List<Prediction> predictions = judge.classify(images);
+                    List<BufferedImage> row = new ArrayList<>();
+                    for (int s = 0; s < prompts.size(); s++) {
+                        Subject subject = Subject.values()[s];
+                        row.add(images.get(s * seeds));
+                        for (Prediction p : predictions.subList(s * seeds, (s + 1) * seeds)) {
+                            score = score.plus(p.action() == action, p.subject() == subject);
+                        }
+                    }
+                    rows.add(row);
+                    progress.accept(form + " prompts: " + action.phrase() + " done");
+                }
+                Path grid = out.resolve("base-check-" + form + ".png");
+                Grids.write(grid, rows, 2);
+                results.add(new Result(form, score, grid));
+            }
+        }
+        return results;
+    }
+
+    /** A training-style caption; colour and background cycle with {@code k} so every prompt is a new combination. */
+    static String caption(Subject subject, Action action, int k) {
+        BodyColor color = BodyColor.values()[k % BodyColor.values().length];
+        Background bg = Background.values()[(k / 3) % Background.values().length];
+        String c = color.word(), b = bg.word();
+        return "a photo of " + article(c) + " " + c + " " + subject.word() + " " + action.phrase() + " on " + article(b)
+                + " " + b + " background";
+    }
+
+    private static String article(String word) {
+        return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
+    }
+}
