@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 final class MiniBenchCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output folder") Path out;
     @Option(names = "--model", description = "mini-world model folder (default: the embedded one)") Path model;
-    @Option(names = "--steps", description = "training steps per identifier run (default 300)") Integer steps;
+    @Option(names = "--steps", description = "training steps per identifier run (default 200)") Integer steps;
     @Option(names = "--seeds", description = "images per method, action and subject (default 4)") Integer seeds;
     @Option(names = "--methods", split = ",", description = "subset of: text-only, ti, pplus, custom-diffusion, adi, "
             + "adi-context-only, adi-action-only, adi-union (default: all)") List<String> methods;

@@ -96,6 +96,8 @@ public final class MiniCommand implements Runnable {
         @Option(names = "--out", defaultValue = "base-check", description = "folder for the grids") Path out;
         @Option(names = "--seeds", defaultValue = "2", description = "images per subject and action") int seeds;
         @Option(names = "--steps", defaultValue = "20", description = "sampler steps") int steps;
+        @Option(names = "--write-card", description = "also record the result in the model folder (README.md section, samples.png)")
+        boolean writeCard;
 
         @Override
         public Integer call() throws Exception {
@@ -108,6 +110,11 @@ public final class MiniCommand implements Runnable {
             var results = dev.adi4j.mini.bench.BaseModelCheck.run(folder, dev.adi4j.mini.judge.Judge.bundled(), seeds,
                     steps, 3.0, 1, out, System.err::println);
             for (var r : results) System.out.println(r.line() + "  " + r.grid());
+            if (writeCard) {
+                if (model == null) throw new UserException("--write-card needs --model (the embedded model is read-only)");
+                dev.adi4j.mini.bench.BaseModelCheck.writeCard(model, results, seeds, steps, 3.0);
+                System.out.println("recorded in " + model.resolve("README.md"));
+            }
             return 0;
         }
     }

@@ -77,6 +77,37 @@ public final class BaseModelCheck {
         return results;
     }
 
+    /** Heading of the model card's section written by {@link #writeCard}. */
+    static final String CARD_SECTION = "## Checked by the judge";
+
+    /**
+     * Records the check in a model folder: {@code samples.png} (the caption-prompt grid) and a section of its
+     * README.md (replaced when present), so the committed model states how well it draws what it was taught.
+     */
+    public static void writeCard(Path model, List<Result> results, int seeds, int sampleSteps, double guidance)
+            throws java.io.IOException {
+        Path card = model.resolve("README.md");
+        String text = java.nio.file.Files.isRegularFile(card) ? java.nio.file.Files.readString(card) : "";
+        int at = text.indexOf(CARD_SECTION);
+        if (at >= 0) text = text.substring(0, at);
+        StringBuilder sb = new StringBuilder(text.stripTrailing()).append("\n\n").append(CARD_SECTION).append("\n")
+                .append(String.format(Locale.ROOT, "`adi mini check-base --seeds %d`: every subject doing every action its captions "
+                        + "name, %d images each, DDIM %d steps, guidance %.1f, scored by the bundled judge:%n", seeds, seeds,
+                        sampleSteps, guidance));
+        for (Result r : results) sb.append("- ").append(r.line()).append('\n');
+        sb.append("\n![samples](samples.png)\n\nRows: the captioned actions (standing first); columns: man, woman, child, "
+                + "robot, cat, dog, bear, bird; caption-style prompts, first seed.\n");
+        for (Result r : results) {
+            if (r.form().equals("caption")) {
+                java.nio.file.Files.copy(r.grid(), model.resolve("samples.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path tmp = card.resolveSibling("README.md.tmp");
+        java.nio.file.Files.writeString(tmp, sb.toString());
+        java.nio.file.Files.move(tmp, card, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** A training-style caption; colour and background cycle with {@code k} so every prompt is a new combination. */
     static String caption(Subject subject, Action action, int k) {
         BodyColor color = BodyColor.values()[k % BodyColor.values().length];

@@ -133,7 +133,9 @@ public final class MiniBench {
 
     private Row learned(Action action, Path actionDir, Path exemplars, String method, double beta, String name)
             throws Exception {
-        Path runDir = actionDir.resolve(name.replace(' ', '-').replace('=', '-'));
+        // the sweep's run at the main table's beta is the main table's ADI run
+        Path runDir = actionDir.resolve(method.equals("adi") && beta != config.beta()
+                ? String.format(Locale.ROOT, "adi-beta-%.2f", beta) : method);
         String token = "<" + action.label() + ">";
         TrainMethod m = TrainMethod.parse(method);
         boolean customDiffusion = m == TrainMethod.CUSTOM_DIFFUSION;
