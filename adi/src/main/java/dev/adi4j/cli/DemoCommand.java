@@ -1,6 +1,5 @@
 package dev.adi4j.cli;
 
-import dev.adi4j.mini.base.EmbeddedModel;
 import dev.adi4j.mini.bench.MiniBench;
 import dev.adi4j.mini.bench.MiniBenchConfig;
 import dev.adi4j.mini.bench.MiniBenchReport;
@@ -35,9 +34,8 @@ public final class DemoCommand implements Callable<Integer> {
         Flags.atLeast("--steps", steps, 1);
         Flags.oneOf("--action", action, List.of("handstand", "jumping"));
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + ": exists and is not a folder");
-        if (model != null && !Files.isDirectory(model)) throw new UserException("--model " + model + ": no such model folder");
         long t0 = System.nanoTime();
-        Path folder = model != null ? model : EmbeddedModel.folder();
+        Path folder = Flags.miniModel(model);
         MiniBenchConfig standard = MiniBenchConfig.standard();
         MiniBenchConfig config = new MiniBenchConfig(List.of(Action.valueOf(action.toUpperCase(Locale.ROOT))),
                 standard.exemplars(), standard.exemplarSubjects(), List.of(Subject.values()), 2, List.of("adi"),

@@ -1,6 +1,10 @@
 package dev.adi4j.cli;
 
+import dev.adi4j.mini.base.EmbeddedModel;
+
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -10,6 +14,13 @@ import java.util.Locale;
  */
 final class Flags {
     private Flags() {
+    }
+
+    /** {@code --model}'s folder when given (it must exist), else the embedded mini-world model (unpacked on first use). */
+    static Path miniModel(Path model) {
+        if (model == null) return EmbeddedModel.folder();
+        if (!Files.isDirectory(model)) throw new UserException("--model " + model + ": no such model folder");
+        return model;
     }
 
     static void atLeast(String flag, long value, long min) {

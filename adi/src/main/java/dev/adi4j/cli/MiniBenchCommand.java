@@ -1,6 +1,5 @@
 package dev.adi4j.cli;
 
-import dev.adi4j.mini.base.EmbeddedModel;
 import dev.adi4j.mini.bench.MiniBench;
 import dev.adi4j.mini.bench.MiniBenchConfig;
 import dev.adi4j.mini.bench.MiniBenchReport;
@@ -31,7 +30,7 @@ final class MiniBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + ": exists and is not a folder");
-        if (model != null && !Files.isDirectory(model)) throw new UserException("--model " + model + ": no such model folder");
+        Path folder = Flags.miniModel(model);
         MiniBenchConfig config = quick ? MiniBenchConfig.quick() : MiniBenchConfig.standard();
         if (steps != null) {
             Flags.atLeast("--steps", steps, 1);
@@ -46,7 +45,6 @@ final class MiniBenchCommand implements Callable<Integer> {
             for (String name : m) Flags.oneOf("--methods", name, MiniBenchConfig.ALL_METHODS);
             config = config.withMethods(m, noSweep ? List.of() : config.betaSweep());
         }
-        Path folder = model != null ? model : EmbeddedModel.folder();
         Judge judge = Judge.bundled();
         String judgeSummary = judgeSummary(judge);
         System.err.println("ActionBench-mini in " + out + " (model " + folder + ")");

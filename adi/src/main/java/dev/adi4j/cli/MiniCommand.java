@@ -2,7 +2,9 @@ package dev.adi4j.cli;
 
 import dev.adi4j.mini.base.BaseModelTrainer;
 import dev.adi4j.mini.base.BaseTrainConfig;
+import dev.adi4j.mini.bench.BaseModelCheck;
 import dev.adi4j.mini.judge.Evaluation;
+import dev.adi4j.mini.judge.Judge;
 import dev.adi4j.mini.judge.JudgeTrainConfig;
 import dev.adi4j.mini.judge.JudgeTrainer;
 import dev.adi4j.mini.world.CaptionPolicy;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -74,8 +77,8 @@ public final class MiniCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            // One gradient plan is run every step: its ~1.5 GB arena is worth keeping (SameDiff's session instead
-            // cost 0.6 vs 0.8 steps/s), so the default cap, sized for one-off graphs, is raised unless set.
+            // One gradient plan is run every step: its arena, above the default cap sized for one-off graphs, is worth
+            // keeping (SameDiff's session instead ran 0.6 vs 0.8 steps/s), so the cap is raised unless set.
             if (System.getProperty("adi4j.plan.maxArenaMB") == null) System.setProperty("adi4j.plan.maxArenaMB", "4096");
             BaseTrainConfig config = BaseTrainConfig.standard();
             if (steps != null) {
@@ -103,16 +106,13 @@ public final class MiniCommand implements Runnable {
         public Integer call() throws Exception {
             Flags.atLeast("--seeds", seeds, 1);
             Flags.atLeast("--steps", steps, 1);
-            if (model != null && !java.nio.file.Files.isDirectory(model)) {
-                throw new UserException("--model " + model + ": no such model folder");
-            }
-            Path folder = model != null ? model : dev.adi4j.mini.base.EmbeddedModel.folder();
-            var results = dev.adi4j.mini.bench.BaseModelCheck.run(folder, dev.adi4j.mini.judge.Judge.bundled(), seeds,
-                    steps, 3.0, 1, out, System.err::println);
-            for (var r : results) System.out.println(r.line() + "  " + r.grid());
+            Path folder = Flags.miniModel(model);
+            List<BaseModelCheck.Result> results = BaseModelCheck.run(folder, Judge.bundled(), seeds, steps, 3.0, 1, out,
+                    System.err::println);
+            for (BaseModelCheck.Result r : results) System.out.println(r.line() + "  " + r.grid());
             if (writeCard) {
                 if (model == null) throw new UserException("--write-card needs --model (the embedded model is read-only)");
-                dev.adi4j.mini.bench.BaseModelCheck.writeCard(model, results, seeds, steps, 3.0);
+                BaseModelCheck.writeCard(model, results, seeds, steps, 3.0);
                 System.out.println("recorded in " + model.resolve("README.md"));
             }
             return 0;

@@ -92,6 +92,20 @@ public final class AdamW {
             throw new IllegalArgumentException("AdamW '" + name + "': grad shape " + Arrays.toString(grad.shape())
                     + " differs from param shape " + Arrays.toString(param.shape()));
         }
+        step(name, param, FloatData.read(grad), lr);
+    }
+
+    /**
+     * {@link #step(String, INDArray, INDArray, double)} with the gradient's float32 values in C order, for callers
+     * that already hold them (e.g. after clipping them in place).
+     */
+    public void step(String name, INDArray param, float[] grad, double lr) {
+        Objects.requireNonNull(name, "name");
+        check(name, "param", param);
+        if (grad.length != param.length()) {
+            throw new IllegalArgumentException("AdamW '" + name + "': " + grad.length + " gradient values for a param of "
+                    + param.length() + " (shape " + Arrays.toString(param.shape()) + ")");
+        }
         if (!Double.isFinite(lr) || lr < 0) {
             throw new IllegalArgumentException("AdamW '" + name + "': learning rate must be finite and >= 0, got " + lr);
         }
@@ -120,13 +134,12 @@ public final class AdamW {
         float eps = (float) settings.eps();
         float negStep = (float) -stepSize;
         float[] p = FloatData.read(param);
-        float[] g = FloatData.read(grad);
         float[] m = FloatData.read(s.expAvg);
         float[] v = FloatData.read(s.expAvgSq);
         for (int i = 0; i < p.length; i++) {
             float pi = p[i] * decay;
-            float mi = m[i] + (g[i] - m[i]) * oneMinusB1;
-            float vi = v[i] * b2f + (g[i] * oneMinusB2) * g[i];
+            float mi = m[i] + (grad[i] - m[i]) * oneMinusB1;
+            float vi = v[i] * b2f + (grad[i] * oneMinusB2) * grad[i];
             float denom = (float) Math.sqrt(vi) / bc2 + eps;
             p[i] = pi + (mi * negStep) / denom;
             m[i] = mi;

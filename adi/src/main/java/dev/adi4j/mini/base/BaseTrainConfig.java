@@ -1,6 +1,14 @@
 package dev.adi4j.mini.base;
 
+import dev.adi4j.mini.world.Action;
 import dev.adi4j.mini.world.CaptionPolicy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Settings of a base-model training run. Everything except {@link #steps} and the logging/checkpoint cadence
@@ -55,7 +63,7 @@ public record BaseTrainConfig(MiniModelConfig model, CaptionPolicy policy, int s
         return withSteps(0).withCadence(1, 1).toString();
     }
 
-    private static final java.util.regex.Pattern HELD_OUT = java.util.regex.Pattern.compile("heldOut=\\[([A-Z_, ]*)]");
+    private static final Pattern HELD_OUT = Pattern.compile("heldOut=\\[([A-Z_, ]*)]");
 
     /**
      * A stored identity with its held-out actions in declaration order: checkpoints written before the policy kept an
@@ -63,11 +71,11 @@ public record BaseTrainConfig(MiniModelConfig model, CaptionPolicy policy, int s
      */
     static String canonicalIdentity(String stored) {
         if (stored == null) return null;
-        java.util.regex.Matcher m = HELD_OUT.matcher(stored);
+        Matcher m = HELD_OUT.matcher(stored);
         if (!m.find() || m.group(1).isBlank()) return stored;
-        java.util.List<String> names = new java.util.ArrayList<>(java.util.Arrays.asList(m.group(1).split(", ")));
+        List<String> names = new ArrayList<>(Arrays.asList(m.group(1).split(", ")));
         try {
-            names.sort(java.util.Comparator.comparingInt(n -> dev.adi4j.mini.world.Action.valueOf(n).ordinal()));
+            names.sort(Comparator.comparingInt(n -> Action.valueOf(n).ordinal()));
         } catch (IllegalArgumentException e) {
             return stored;
         }

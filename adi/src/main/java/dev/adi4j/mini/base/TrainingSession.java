@@ -147,12 +147,8 @@ final class TrainingSession implements AutoCloseable {
         float decay = (float) Math.min(config.emaDecay(), (1.0 + at) / (10.0 + at));
         float keep = 1 - decay;
         for (Map.Entry<String, INDArray> e : parameters().entrySet()) {
-            INDArray grad = g.grads().get(e.getKey());
-            if (scale != 1f) {
-                float[] scaled = grads.get(e.getKey());
-                for (int i = 0; i < scaled.length; i++) scaled[i] *= scale;
-                FloatData.write(grad, scaled);
-            }
+            float[] grad = grads.get(e.getKey());
+            if (scale != 1f) for (int i = 0; i < grad.length; i++) grad[i] *= scale;
             adam.step(e.getKey(), e.getValue(), grad, lr);
             INDArray emaArray = ema.get(e.getKey());
             float[] average = FloatData.read(emaArray);

@@ -2,6 +2,7 @@ package dev.adi4j.mini.bench;
 
 import dev.adi4j.core.image.Images;
 import dev.adi4j.core.image.PixelRange;
+import dev.adi4j.core.io.AtomicWrite;
 import dev.adi4j.diffusion.identifier.Identifiers;
 import dev.adi4j.diffusion.pipeline.StableDiffusionPipeline;
 import dev.adi4j.mini.judge.Judge;
@@ -10,10 +11,15 @@ import dev.adi4j.mini.world.Action;
 import dev.adi4j.mini.world.Background;
 import dev.adi4j.mini.world.BodyColor;
 import dev.adi4j.mini.world.CaptionPolicy;
+import dev.adi4j.mini.world.Jitter;
 import dev.adi4j.mini.world.Renderer;
+import dev.adi4j.mini.world.Scene;
 import dev.adi4j.mini.world.Subject;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +91,9 @@ public final class BaseModelCheck {
      * README.md (replaced when present), so the committed model states how well it draws what it was taught.
      */
     public static void writeCard(Path model, List<Result> results, int seeds, int sampleSteps, double guidance)
-            throws java.io.IOException {
+            throws IOException {
         Path card = model.resolve("README.md");
-        String text = java.nio.file.Files.isRegularFile(card) ? java.nio.file.Files.readString(card) : "";
+        String text = Files.isRegularFile(card) ? Files.readString(card) : "";
         int at = text.indexOf(CARD_SECTION);
         if (at >= 0) text = text.substring(0, at);
         StringBuilder sb = new StringBuilder(text.stripTrailing()).append("\n\n").append(CARD_SECTION).append("\n")
@@ -99,25 +105,17 @@ public final class BaseModelCheck {
                 + "robot, cat, dog, bear, bird; caption-style prompts, first seed.\n");
         for (Result r : results) {
             if (r.form().equals("caption")) {
-                java.nio.file.Files.copy(r.grid(), model.resolve("samples.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                AtomicWrite.write(model.resolve("samples.png"), true,
+                        tmp -> Files.copy(r.grid(), tmp, StandardCopyOption.REPLACE_EXISTING));
             }
         }
-        Path tmp = card.resolveSibling("README.md.tmp");
-        java.nio.file.Files.writeString(tmp, sb.toString());
-        java.nio.file.Files.move(tmp, card, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicWrite.write(card, true, tmp -> Files.writeString(tmp, sb.toString()));
     }
 
-    /** A training-style caption; colour and background cycle with {@code k} so every prompt is a new combination. */
+    /** A training caption; colour and background cycle with {@code k} so every prompt is a new combination. */
     static String caption(Subject subject, Action action, int k) {
         BodyColor color = BodyColor.values()[k % BodyColor.values().length];
         Background bg = Background.values()[(k / 3) % Background.values().length];
-        String c = color.word(), b = bg.word();
-        return "a photo of " + article(c) + " " + c + " " + subject.word() + " " + action.phrase() + " on " + article(b)
-                + " " + b + " background";
-    }
-
-    private static String article(String word) {
-        return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
+        return CaptionPolicy.DEFAULT.caption(new Scene(subject, color, action, bg, Jitter.NONE));
     }
 }

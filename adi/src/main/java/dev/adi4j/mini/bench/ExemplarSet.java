@@ -51,7 +51,7 @@ public record ExemplarSet(Action action, List<Sample> exemplars, List<Scene> act
     /** The appearance caption of an exemplar, e.g. "a red robot". */
     public static String appearance(Scene scene) {
         String color = scene.color().word();
-        return ("aeiou".indexOf(color.charAt(0)) >= 0 ? "an " : "a ") + color + " " + scene.subject().word();
+        return CaptionPolicy.article(color) + " " + color + " " + scene.subject().word();
     }
 
     /** Writes {@code dir/images/NN.png}, {@code dir/images/captions.txt} and {@code dir/action-different/NN.png}. */

@@ -1,12 +1,13 @@
 package dev.adi4j.mini.bench;
 
+import dev.adi4j.core.io.AtomicWrite;
+
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,7 +18,7 @@ public final class Grids {
     private Grids() {
     }
 
-    /** Writes the rows as one PNG (atomically: a partial file never has the final name). */
+    /** Writes the rows as one PNG, atomically. */
     public static void write(Path file, List<List<BufferedImage>> rows, int scale) throws IOException {
         int cell = rows.get(0).get(0).getWidth() * scale;
         int cols = rows.stream().mapToInt(List::size).max().orElse(1);
@@ -33,9 +34,6 @@ public final class Grids {
             }
         }
         g.dispose();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        ImageIO.write(out, "png", tmp.toFile());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicWrite.write(file, true, tmp -> ImageIO.write(out, "png", tmp.toFile()));
     }
 }

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 
 /**
  * ActionBench-mini: per benchmarked action, the exemplar folder, identifiers by every method (trained once; a rerun
- * on the same folder reuses finished runs and resumes unfinished ones from their checkpoints), images of every test
+ * on the same folder reuses finished runs, an interrupted run trains again from step 0), images of every test
  * subject x seed from "a photo of a &lt;subject&gt; &lt;identifier&gt;", each judged. Seeds are shared by all methods,
  * so every method draws from the same starting noise.
  */
@@ -65,6 +65,13 @@ public final class MiniBench {
     /** Runs (or completes) the bench and returns its tables; writes nothing but the run folders and grids. */
     public Results run() throws Exception {
         long t0 = System.nanoTime();
+        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
+            return run(pipe, t0);
+        }
+    }
+
+    /** The bench with one pipeline for every evaluation (each training run loads its own). */
+    private Results run(StableDiffusionPipeline pipe, long t0) throws Exception {
         Map<String, List<Row>> byMethod = new LinkedHashMap<>();
         Map<String, List<Row>> byBeta = new LinkedHashMap<>();
         Map<String, Path> exemplarGrids = new LinkedHashMap<>();
@@ -85,14 +92,14 @@ public final class MiniBench {
             Grids.write(grid, List.of(shown, different), 2);
             exemplarGrids.put(slug(action), grid);
             for (String method : config.methods()) {
-                Row row = method.equals(MiniBenchConfig.TEXT_ONLY) ? textOnly(action, actionDir)
-                        : learned(action, actionDir, exemplars, method, config.beta(), method);
+                Row row = method.equals(MiniBenchConfig.TEXT_ONLY) ? textOnly(pipe, action, actionDir)
+                        : learned(pipe, action, actionDir, exemplars, method, config.beta(), method);
                 byMethod.computeIfAbsent(method, k -> new ArrayList<>()).add(row);
                 progress.accept(line(row));
             }
             for (double beta : config.betaSweep()) {
                 String name = String.format(Locale.ROOT, "adi beta=%.2f", beta);
-                Row row = learned(action, actionDir, exemplars, "adi", beta, name);
+                Row row = learned(pipe, action, actionDir, exemplars, "adi", beta, name);
                 byBeta.computeIfAbsent(name, k -> new ArrayList<>()).add(row);
                 progress.accept(line(row));
             }
@@ -117,21 +124,19 @@ public final class MiniBench {
     }
 
     /** The base model with the plain description that scores best among the phrases its captions taught it. */
-    private Row textOnly(Action action, Path actionDir) throws Exception {
+    private Row textOnly(StableDiffusionPipeline pipe, Action action, Path actionDir) throws Exception {
         Row best = null;
-        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
-            for (Action described : Action.values()) {
-                if (CaptionPolicy.DEFAULT.isHeldOut(described)) continue;
-                Path dir = actionDir.resolve(MiniBenchConfig.TEXT_ONLY).resolve(slug(described));
-                Row r = evaluate(pipe, Identifiers.none(), MiniBenchConfig.TEXT_ONLY, action, described.phrase(), dir,
-                        "\"" + described.phrase() + "\"");
-                if (best == null || r.all().total() > best.all().total()) best = r;
-            }
+        for (Action described : Action.values()) {
+            if (CaptionPolicy.DEFAULT.isHeldOut(described)) continue;
+            Path dir = actionDir.resolve(MiniBenchConfig.TEXT_ONLY).resolve(slug(described));
+            Row r = evaluate(pipe, Identifiers.none(), MiniBenchConfig.TEXT_ONLY, action, described.phrase(), dir,
+                    "\"" + described.phrase() + "\"");
+            if (best == null || r.all().total() > best.all().total()) best = r;
         }
         return best;
     }
 
-    private Row learned(Action action, Path actionDir, Path exemplars, String method, double beta, String name)
+    private Row learned(StableDiffusionPipeline pipe, Action action, Path actionDir, Path exemplars, String method, double beta, String name)
             throws Exception {
         // the sweep's run at the main table's beta is the main table's ADI run
         Path runDir = actionDir.resolve(method.equals("adi") && beta != config.beta()
@@ -150,11 +155,13 @@ public final class MiniBench {
             if (!customDiffusion) b.learningRate(config.learningRate());
             new Trainer(b.build(), training).run();
         }
-        try (StableDiffusionPipeline pipe = StableDiffusionPipeline.load(model)) {
-            Identifiers ids = customDiffusion
-                    ? CustomDiffusionDeltas.load(result, pipe.unet().config()).useIn(pipe.unet(), Identifiers.none())
-                    : Identifiers.load(result);
-            return evaluate(pipe, ids, name, action, token, runDir.resolve("images"), "");
+        Path images = runDir.resolve("images");
+        if (!customDiffusion) return evaluate(pipe, Identifiers.load(result), name, action, token, images, "");
+        // Custom Diffusion's key/value weights go into the shared UNet for this row only
+        CustomDiffusionDeltas deltas = CustomDiffusionDeltas.load(result, pipe.unet().config());
+        try (CustomDiffusionDeltas.Applied ignored = deltas.applyTo(pipe.unet())) {
+            return evaluate(pipe, new Identifiers(Map.of(deltas.token(), deltas.tokenVector())), name, action, token,
+                    images, "");
         }
     }
 

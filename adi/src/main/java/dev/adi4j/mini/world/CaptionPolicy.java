@@ -42,7 +42,7 @@ public record CaptionPolicy(Set<Action> heldOut) {
     }
 
     /** "a" or "an" before a word of the world's vocabulary (all of whose vowel-initial words take "an"). */
-    static String article(String word) {
+    public static String article(String word) {
         return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 }
