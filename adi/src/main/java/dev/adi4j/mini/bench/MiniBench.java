@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 
 /**
  * ActionBench-mini: per benchmarked action, the exemplar folder, identifiers by every method (trained once; a rerun
- * on the same folder reuses finished runs, an interrupted run trains again from step 0), images of every test
+ * on the same folder reuses finished runs and resumes an interrupted one from its latest checkpoint), images of every test
  * subject x seed from "a photo of a &lt;subject&gt; &lt;identifier&gt;", each judged. Seeds are shared by all methods,
  * so every method draws from the same starting noise.
  */
@@ -150,6 +150,7 @@ public final class MiniBench {
             TrainConfig.Builder b = TrainConfig.defaults(model, exemplars.resolve(ExemplarSet.IMAGES), runDir).toBuilder()
                     .method(m).beta(beta).placeholderToken(token).initializerToken(Action.STANDING.phrase())
                     .maxTrainSteps(config.trainSteps()).checkpointingSteps(Math.max(1, config.trainSteps() / 2))
+                    .resumeFromCheckpoint("latest")
                     .resolution(Renderer.TRAINING_SIZE).requireCaptions(true).templates(List.of(ExemplarSet.TEMPLATE))
                     .seed(config.seed()).actionDifferentDir(exemplars.resolve(ExemplarSet.ACTION_DIFFERENT));
             if (!customDiffusion) b.learningRate(config.learningRate());

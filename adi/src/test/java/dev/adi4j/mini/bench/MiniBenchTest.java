@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The bench's path end to end on a random tiny mini-world model (what it scores means nothing here; the CLI test in
  * {@code tests} runs the embedded, trained model): identifier methods train on the codec model with rendered
- * action-different samples, every test image is judged, the three files are written, and a rerun reuses the runs.
+ * action-different samples, every test image is judged, the three files are written, a rerun reuses the runs and an
+ * interrupted run resumes from its checkpoint.
  */
 class MiniBenchTest {
     @Test
@@ -66,5 +67,16 @@ class MiniBenchTest {
         lines.clear();
         new MiniBench(config, model, out, Judge.bundled(), lines::add, TrainListener.SILENT).run();
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("training")), "a rerun reuses finished runs: " + lines);
+
+        // a run interrupted after its checkpoint (no identifiers written yet) resumes from it instead of step 0
+        Files.delete(out.resolve("actions/handstand/adi/identifiers.safetensors"));
+        List<String> messages = new ArrayList<>();
+        TrainListener listener = new TrainListener() {
+            @Override
+            public void message(String line) { messages.add(line); }
+        };
+        new MiniBench(config, model, out, Judge.bundled(), l -> { }, listener).run();
+        assertTrue(messages.stream().anyMatch(l -> l.startsWith("resumed from")), messages.toString());
+        assertTrue(Files.isRegularFile(out.resolve("actions/handstand/adi/identifiers.safetensors")));
     }
 }
