@@ -54,7 +54,9 @@ public final class BaseModelCheck {
                 Score score = Score.EMPTY;
                 List<List<BufferedImage>> rows = new ArrayList<>();
                 int k = 0;
-                for (Action action : Action.values()) {
+                // the actions the base model was trained on with their names: standing is not among the training
+                // images (Mix.all), the held-out actions are never named
+                for (Action action : Action.performed()) {
                     if (CaptionPolicy.DEFAULT.isHeldOut(action)) continue;
                     List<String> prompts = new ArrayList<>();
                     for (Subject subject : Subject.values()) {
@@ -101,7 +103,7 @@ public final class BaseModelCheck {
                         + "name, %d images each, DDIM %d steps, guidance %.1f, scored by the bundled judge:%n", seeds, seeds,
                         sampleSteps, guidance));
         for (Result r : results) sb.append("- ").append(r.line()).append('\n');
-        sb.append("\n![samples](samples.png)\n\nRows: the captioned actions (standing first); columns: man, woman, child, "
+        sb.append("\n![samples](samples.png)\n\nRows: the captioned actions; columns: man, woman, child, "
                 + "robot, cat, dog, bear, bird; caption-style prompts, first seed.\n");
         for (Result r : results) {
             if (r.form().equals("caption")) {
