@@ -64,6 +64,7 @@ def main():
     ap.add_argument("--save-every", type=int, default=0, help="also write OUT-<step> model folders")
     ap.add_argument("--train-text", action="store_true", help="train the whole text encoder, not only the token table")
     ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--prediction", choices=["epsilon", "v_prediction"], default="epsilon")
     ap.add_argument("--check-text", action="store_true")
     a = ap.parse_args()
     if a.check_text:
@@ -98,7 +99,8 @@ def main():
         s = ab[t].view(-1, 1, 1, 1)
         xt = s.sqrt() * x0 + (1 - s).sqrt() * noise
         ctx = clip_text(tw, tcfg, cap, table)
-        loss = F.mse_loss(unet(xt, t.float(), encoder_hidden_states=ctx).sample, noise)
+        target = noise if a.prediction == "epsilon" else s.sqrt() * noise - (1 - s).sqrt() * x0
+        loss = F.mse_loss(unet(xt, t.float(), encoder_hidden_states=ctx).sample, target)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, clip)
@@ -114,14 +116,17 @@ def main():
                   f"{sum(recent) / len(recent):.5f}) {step / el:.3f} steps/s", flush=True)
             recent = []
         if a.save_every and step % a.save_every == 0 and step < a.steps:
-            export(a.init, f"{a.out}-{step}", unet, tw, text_names, ema)
-    export(a.init, a.out, unet, tw, text_names, ema)
+            export(a.init, f"{a.out}-{step}", unet, tw, text_names, ema, a.prediction)
+    export(a.init, a.out, unet, tw, text_names, ema, a.prediction)
     print(f"done: {a.steps} steps in {time.time() - start:.0f} s -> {a.out}")
 
 
-def export(init, out, unet, tw, text_names, ema):
+def export(init, out, unet, tw, text_names, ema, prediction):
     """A model folder of the EMA weights (UNet first in ema, then the trained text tensors)."""
     shutil.copytree(init, out, dirs_exist_ok=True)
+    sc = os.path.join(out, "scheduler", "scheduler_config.json")
+    cfg = json.load(open(sc)); cfg["prediction_type"] = prediction
+    json.dump(cfg, open(sc, "w"), indent=2)
     names = [n for n, _ in unet.named_parameters()]
     save_file({n: e.contiguous() for n, e in zip(names, ema)},
               os.path.join(out, "unet", "diffusion_pytorch_model.safetensors"))

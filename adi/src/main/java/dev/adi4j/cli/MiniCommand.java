@@ -99,6 +99,8 @@ public final class MiniCommand implements Runnable {
         @Option(names = "--out", defaultValue = "base-check", description = "folder for the grids") Path out;
         @Option(names = "--seeds", defaultValue = "2", description = "images per subject and action") int seeds;
         @Option(names = "--steps", defaultValue = "20", description = "sampler steps") int steps;
+        @Option(names = "--guidance", defaultValue = "3.0", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
+        double guidance;
         @Option(names = "--write-card", description = "also record the result in the model folder (README.md section, samples.png)")
         boolean writeCard;
 
@@ -107,12 +109,12 @@ public final class MiniCommand implements Runnable {
             Flags.atLeast("--seeds", seeds, 1);
             Flags.atLeast("--steps", steps, 1);
             Path folder = Flags.miniModel(model);
-            List<BaseModelCheck.Result> results = BaseModelCheck.run(folder, Judge.bundled(), seeds, steps, 3.0, 1, out,
+            List<BaseModelCheck.Result> results = BaseModelCheck.run(folder, Judge.bundled(), seeds, steps, guidance, 1, out,
                     System.err::println);
             for (BaseModelCheck.Result r : results) System.out.println(r.line() + "  " + r.grid());
             if (writeCard) {
                 if (model == null) throw new UserException("--write-card needs --model (the embedded model is read-only)");
-                BaseModelCheck.writeCard(model, results, seeds, steps, 3.0);
+                BaseModelCheck.writeCard(model, results, seeds, steps, guidance);
                 System.out.println("recorded in " + model.resolve("README.md"));
             }
             return 0;

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Trains the mini world's base model from scratch: epsilon-prediction denoising loss on rendered images
+ * Trains the mini world's base model from scratch: denoising loss (the model config's prediction type) on rendered images
  * (diffusers' add_noise, cosine schedule), 10% empty prompts, AdamW, EMA, global-norm clipping. What trains:
  * every UNet weight and the text encoder's token embeddings; the text encoder's transformer stays at its random
  * initialisation (its weights have no gradients in adi4j; a frozen random encoder with trained embeddings is a

@@ -42,7 +42,7 @@ public final class MiniModelFolder {
         json(root.resolve(ModelFolder.UNET).resolve(Component.CONFIG_FILE), model.unetConfig());
         json(root.resolve(ModelFolder.TEXT_ENCODER).resolve(Component.CONFIG_FILE), model.textEncoderConfig(
                 tokenizer.baseVocabSize(), tokenizer.bosId(), tokenizer.eosId(), tokenizer.padId()));
-        json(root.resolve(ModelFolder.SCHEDULER).resolve(ModelFolder.SCHEDULER_CONFIG), MiniModelConfig.schedulerConfig());
+        json(root.resolve(ModelFolder.SCHEDULER).resolve(ModelFolder.SCHEDULER_CONFIG), model.schedulerConfig());
         tokenizer.save(root.resolve(ModelFolder.TOKENIZER));
         new SpaceToDepthCodec(model.codecFactor(), 3).write(root);
     }

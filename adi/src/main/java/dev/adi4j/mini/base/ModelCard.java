@@ -23,12 +23,12 @@ final class ModelCard {
                 - UNet: block_out_channels %s, layers_per_block %d, cross-attention on every level but the deepest.
                 - Text encoder: CLIP, %d layers, %d wide, %d heads, context %d tokens; word-level tokenizer
                   (`tokenizer/`, "WordLevel") over the captions' words. Held out from language: %s.
-                - Scheduler: DDIM config, cosine (`squaredcos_cap_v2`) schedule, epsilon prediction.
+                - Scheduler: DDIM config, cosine (`squaredcos_cap_v2`) schedule, %s.
 
                 ## Training
                 - Trained: every UNet weight and the token embeddings; the text encoder's transformer is frozen at
                   its random initialisation. Weights exported: the EMA (decay %s).
-                - Loss: MSE to the noise, timesteps uniform in [0, 1000), %.0f%% empty prompts.
+                - Loss: MSE to the %s target, timesteps uniform in [0, 1000), %.0f%% empty prompts.
                 - AdamW lr %s (linear warm-up %d steps, then constant), weight decay %s, grad-norm clip %s,
                   batch %d, %d rendered images (seed %d).
                 - Steps: %d. Loss at the end (mean of the last %d steps): %.5f.
@@ -41,7 +41,7 @@ final class ModelCard {
                 """,
                 m.imageSize(), m.imageSize(), m.codecFactor(), m.latentSize(), m.latentSize(), m.latentChannels(),
                 m.blockChannels(), m.layersPerBlock(), m.textLayers(), m.textWidth(), m.textHeads(), m.contextLength(),
-                c.policy().heldOut(), c.emaDecay(), 100 * c.captionDropout(), c.lr(), c.warmupSteps(), c.weightDecay(),
+                c.policy().heldOut(), m.prediction(), c.emaDecay(), m.prediction(), 100 * c.captionDropout(), c.lr(), c.warmupSteps(), c.weightDecay(),
                 c.maxGradNorm(), c.batch(), c.datasetSize(), c.seed(), steps, log.finalLossSteps(), log.finalLoss(),
                 log.trainSeconds() / 3600, log.windows(), c, steps);
     }

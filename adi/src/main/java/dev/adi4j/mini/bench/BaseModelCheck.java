@@ -99,9 +99,9 @@ public final class BaseModelCheck {
         int at = text.indexOf(CARD_SECTION);
         if (at >= 0) text = text.substring(0, at);
         StringBuilder sb = new StringBuilder(text.stripTrailing()).append("\n\n").append(CARD_SECTION).append("\n")
-                .append(String.format(Locale.ROOT, "`adi mini check-base --seeds %d`: every subject doing every action its captions "
-                        + "name, %d images each, DDIM %d steps, guidance %.1f, scored by the bundled judge:%n", seeds, seeds,
-                        sampleSteps, guidance));
+                .append(String.format(Locale.ROOT, "`adi mini check-base --seeds %d --steps %d --guidance %.1f`: every subject doing every "
+                        + "action its captions name, %d images each, DDIM %d steps, guidance %.1f, scored by the bundled judge:%n",
+                        seeds, sampleSteps, guidance, seeds, sampleSteps, guidance));
         for (Result r : results) sb.append("- ").append(r.line()).append('\n');
         sb.append("\n![samples](samples.png)\n\nRows: the captioned actions; columns: man, woman, child, "
                 + "robot, cat, dog, bear, bird; caption-style prompts, first seed.\n");
