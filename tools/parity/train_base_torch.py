@@ -8,7 +8,8 @@ differs (torch's instead of java.util.Random). Writes a model folder adi4j loads
   python3 tools/parity/train_base_torch.py --init RUN/init --data DATA.safetensors --steps N --out OUT
   python3 tools/parity/train_base_torch.py --check-text   # the CLIP text forward against the shared golden
 
-DATA: "latents" [N, 12, 16, 16], "ids" [N, 16], "empty_ids" [16] (floats holding token ids), as adi4j renders it.
+DATA: "latents" [N, 12, 16, 16], "ids" [N, 16], "empty_ids" [16] (floats holding token ids), as adi4j renders it:
+`bin/adi mini train-base --out RUN --write-data DATA.safetensors` (RUN/init is then the shared initial model).
 Set-up: ../shared/bench/torchref/README.md (diffusers v0.27.2, torch with OpenBLAS).
 """
 import argparse, json, math, os, shutil, sys, time

@@ -74,9 +74,16 @@ public final class MiniCommand implements Runnable {
     static final class TrainBase implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "run folder (checkpoint, log, exported model)") Path out;
         @Option(names = "--steps", description = "total steps (default: the spec's 10000)") Integer steps;
+        @Option(names = "--write-data", paramLabel = "FILE", description = "only write the run's rendered training set "
+                + "(for tools/parity/train_base_torch.py) and exit") Path writeData;
 
         @Override
         public Integer call() throws Exception {
+            if (writeData != null) {
+                BaseModelTrainer.writeTrainingData(BaseTrainConfig.standard(), out, writeData);
+                System.out.println("training set written to " + writeData);
+                return 0;
+            }
             // One gradient plan is run every step: its arena, above the default cap sized for one-off graphs, is worth
             // keeping (SameDiff's session instead ran 0.6 vs 0.8 steps/s), so the cap is raised unless set.
             if (System.getProperty("adi4j.plan.maxArenaMB") == null) System.setProperty("adi4j.plan.maxArenaMB", "4096");

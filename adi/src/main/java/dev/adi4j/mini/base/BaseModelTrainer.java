@@ -91,6 +91,17 @@ public final class BaseModelTrainer {
         }
     }
 
+    /**
+     * Writes the rendered, encoded training set of {@code runDir}'s run (creating its init/ if new) to {@code file},
+     * for the PyTorch yardstick (tools/parity/train_base_torch.py); nothing is trained.
+     */
+    public static void writeTrainingData(BaseTrainConfig config, Path runDir, Path file) throws Exception {
+        Files.createDirectories(runDir);
+        try (TrainingSession s = new TrainingSession(config, runDir)) {
+            s.data.write(file);
+        }
+    }
+
     /** Writes the EMA weights as a model folder (configs, tokenizer, codec, weights, README.md), replacing it atomically. */
     static void export(TrainingSession s, Path runDir, Path model)
             throws IOException {

@@ -8,7 +8,11 @@ import dev.adi4j.mini.world.Sample;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.adi4j.core.safetensors.SafetensorsWriter;
+
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -44,4 +48,18 @@ record TrainingData(INDArray latents, int[][] ids, int[] emptyIds) {
     }
 
     int size() { return ids.length; }
+
+    /**
+     * Writes the set as tools/parity/train_base_torch.py reads it: "latents" [N, C, h, w], "ids" [N, L] and
+     * "empty_ids" [L] (token ids as floats), atomically.
+     */
+    void write(Path file) throws IOException {
+        int len = ids[0].length;
+        float[] flat = new float[ids.length * len];
+        for (int i = 0; i < ids.length; i++) for (int j = 0; j < len; j++) flat[i * len + j] = ids[i][j];
+        float[] empty = new float[emptyIds.length];
+        for (int j = 0; j < empty.length; j++) empty[j] = emptyIds[j];
+        new SafetensorsWriter().add("latents", latents).add("ids", flat, ids.length, len)
+                .add("empty_ids", empty, empty.length).write(file);
+    }
 }

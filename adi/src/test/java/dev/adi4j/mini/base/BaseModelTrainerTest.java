@@ -114,6 +114,23 @@ class BaseModelTrainerTest {
 
     /** Checkpoints written while the held-out set printed in a process-dependent order still resume. */
     @Test
+    void writesTheTrainingSetForThePyTorchYardstick(@TempDir Path dir) throws Exception {
+        BaseTrainConfig c = tiny(2);
+        Path file = dir.resolve("data.safetensors");
+        BaseModelTrainer.writeTrainingData(c, dir.resolve("run"), file);
+        try (TrainingSession s = new TrainingSession(c, dir.resolve("run"));
+             SafetensorsReader r = SafetensorsReader.open(file)) {
+            assertEquals(s.data.latents(), r.loadFloat("latents"));
+            INDArray ids = r.loadFloat("ids");
+            assertEquals(c.datasetSize(), ids.size(0));
+            for (int i = 0; i < c.datasetSize(); i++) {
+                for (int j = 0; j < ids.size(1); j++) assertEquals(s.data.ids()[i][j], ids.getInt(i, j));
+            }
+            assertEquals(s.tokenizer.encode("")[0], r.loadFloat("empty_ids").getInt(0));
+        }
+    }
+
+    @Test
     void storedIdentityIsComparedWithItsHeldOutActionsInDeclarationOrder() {
         String now = BaseTrainConfig.standard().identity();
         assertTrue(now.contains("heldOut=[HANDSTAND, JUMPING]"), now);
