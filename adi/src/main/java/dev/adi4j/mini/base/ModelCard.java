@@ -7,6 +7,7 @@ final class ModelCard {
     private ModelCard() {
     }
 
+    /** {@code steps}: where the weights are (an export at a checkpoint may be past the run's --steps). */
     static String text(BaseTrainConfig c, long steps, TrainLogSummary log) {
         MiniModelConfig m = c.model();
         return String.format(Locale.ROOT, """
@@ -43,6 +44,6 @@ final class ModelCard {
                 m.blockChannels(), m.layersPerBlock(), m.textLayers(), m.textWidth(), m.textHeads(), m.contextLength(),
                 c.policy().heldOut(), m.prediction(), c.emaDecay(), m.prediction(), 100 * c.captionDropout(), c.lr(), c.warmupSteps(), c.weightDecay(),
                 c.maxGradNorm(), c.batch(), c.datasetSize(), c.seed(), steps, log.finalLossSteps(), log.finalLoss(),
-                log.trainSeconds() / 3600, log.windows(), c, steps);
+                log.trainSeconds() / 3600, log.windows(), c.withSteps(Math.toIntExact(steps)), steps);
     }
 }
