@@ -1,5 +1,6 @@
 package dev.adi4j.mini.base;
 
+import dev.adi4j.core.safetensors.SafetensorsWriter;
 import dev.adi4j.core.tokenizer.Tokenizer;
 import dev.adi4j.diffusion.pipeline.ImageCodec;
 import dev.adi4j.mini.world.MiniDataset;
@@ -7,8 +8,6 @@ import dev.adi4j.mini.world.Mix;
 import dev.adi4j.mini.world.Sample;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import dev.adi4j.core.safetensors.SafetensorsWriter;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -112,7 +112,6 @@ class BaseModelTrainerTest {
         }
     }
 
-    /** Checkpoints written while the held-out set printed in a process-dependent order still resume. */
     @Test
     void writesTheTrainingSetForThePyTorchYardstick(@TempDir Path dir) throws Exception {
         BaseTrainConfig c = tiny(2);
@@ -130,6 +129,7 @@ class BaseModelTrainerTest {
         }
     }
 
+    /** Checkpoints written while the held-out set printed in a process-dependent order still resume. */
     @Test
     void storedIdentityIsComparedWithItsHeldOutActionsInDeclarationOrder() {
         String now = BaseTrainConfig.standard().identity();
