@@ -34,11 +34,13 @@ import java.util.function.UnaryOperator;
  * @param planParallelElements     {@code adi4j.plan.parallelElements}: a plan runs on every thread only when its ops
  *                                 average at least this many elements (largest operand), else on one (default
  *                                 50000)
+ * @param blasThreads              {@code adi4j.blasThreads}: OpenBLAS's own thread count (default 1; 0 leaves
+ *                                 OpenBLAS's default), see {@link BlasThreads}
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
                             long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
                             boolean planExecutor, long planMaxArenaMB, long planParallelElements,
-                            long unetCheckpointMinElements) {
+                            long unetCheckpointMinElements, int blasThreads) {
 
     private static final class Holder {
         static final EngineOptions CURRENT = from(System::getProperty);
@@ -70,7 +72,8 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 executor == null || executor.equals("plan"),
                 positive(property, "adi4j.plan.maxArenaMB", 512),
                 positive(property, "adi4j.plan.parallelElements", 50_000),
-                positive(property, "adi4j.unet.checkpointMinElements", 1L << 20));
+                positive(property, "adi4j.unet.checkpointMinElements", 1L << 20),
+                (int) nonNegative(property, "adi4j.blasThreads", 1));
     }
 
     /** Property name -> effective value, for {@code adi info}. */
@@ -88,6 +91,7 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         m.put("adi4j.plan.maxArenaMB", Long.toString(planMaxArenaMB));
         m.put("adi4j.plan.parallelElements", Long.toString(planParallelElements));
         m.put("adi4j.unet.checkpointMinElements", Long.toString(unetCheckpointMinElements));
+        m.put("adi4j.blasThreads", blasThreads == 0 ? "OpenBLAS's default" : Integer.toString(blasThreads));
         return m;
     }
 
@@ -97,6 +101,18 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         if (v.equalsIgnoreCase("true")) return true;
         if (v.equalsIgnoreCase("false")) return false;
         throw new IllegalArgumentException("-D" + name + " must be true or false, got '" + v + "'");
+    }
+
+    private static long nonNegative(UnaryOperator<String> property, String name, long dflt) {
+        String v = property.apply(name);
+        if (v == null) return dflt;
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + name + " must be 0 or a positive integer, got '" + v + "'");
     }
 
     private static long positive(UnaryOperator<String> property, String name, long dflt) {

@@ -28,6 +28,7 @@ public final class Ops {
     public Ops(SameDiff sd) {
         this.sd = sd;
         SameDiffPatches.installed();
+        BlasThreads.ensureApplied();
     }
 
     public SameDiff sameDiff() { return sd; }

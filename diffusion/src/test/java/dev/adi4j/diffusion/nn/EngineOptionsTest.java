@@ -22,7 +22,8 @@ class EngineOptionsTest {
         assertTrue(o.planExecutor());
         assertEquals(512, o.planMaxArenaMB());
         assertEquals(1L << 20, o.unetCheckpointMinElements());
-        assertEquals(11, o.describe().size());
+        assertEquals(1, o.blasThreads());
+        assertEquals(12, o.describe().size());
     }
 
     @Test
@@ -53,5 +54,15 @@ class EngineOptionsTest {
                 () -> EngineOptions.from(Map.of("adi4j.unet.checkpointing", "yes")::get));
         assertTrue(e.getMessage().startsWith("-Dadi4j.unet.checkpointing must be true or false"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EngineOptions.from(Map.of("adi4j.sessionMemory", "x")::get));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> EngineOptions.from(Map.of("adi4j.blasThreads", "-1")::get));
+        assertEquals("-Dadi4j.blasThreads must be 0 or a positive integer, got '-1'", e.getMessage());
+    }
+
+    @Test
+    void blasThreadsZeroLeavesOpenBlasDefault() {
+        EngineOptions o = EngineOptions.from(Map.of("adi4j.blasThreads", "0")::get);
+        assertEquals(0, o.blasThreads());
+        assertEquals("OpenBLAS's default", o.describe().get("adi4j.blasThreads"));
     }
 }
