@@ -22,8 +22,8 @@ def checkpoint_step(path):
         return int(json.loads(f.read(n))["__metadata__"]["step"])
 
 
-def run(cmd, env=None):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-3000:]}")
     return p.stdout
@@ -70,7 +70,7 @@ def main():
         ours = adi4j_rate(a.run, a.steps, tmp)
         theirs = torch_rate(a.run, data, a.steps, tmp)
     print(f"| base-model training step (batch 32, steps 11-{a.steps}) | adi4j {ours:.3f} steps/s "
-          f"| PyTorch {theirs:.3f} steps/s | time ratio {theirs and ours and (theirs / ours):.2f}x |")
+          f"| PyTorch {theirs:.3f} steps/s | time ratio {theirs / ours:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -103,27 +103,23 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         throw new IllegalArgumentException("-D" + name + " must be true or false, got '" + v + "'");
     }
 
-    private static long nonNegative(UnaryOperator<String> property, String name, long dflt) {
-        String v = property.apply(name);
-        if (v == null) return dflt;
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= 0) return n;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + name + " must be 0 or a positive integer, got '" + v + "'");
+    private static long positive(UnaryOperator<String> property, String name, long dflt) {
+        return atLeast(property, name, dflt, 1, "a positive integer");
     }
 
-    private static long positive(UnaryOperator<String> property, String name, long dflt) {
+    private static long nonNegative(UnaryOperator<String> property, String name, long dflt) {
+        return atLeast(property, name, dflt, 0, "0 or a positive integer");
+    }
+
+    private static long atLeast(UnaryOperator<String> property, String name, long dflt, long min, String expected) {
         String v = property.apply(name);
         if (v == null) return dflt;
         try {
             long n = Long.parseLong(v.trim());
-            if (n > 0) return n;
+            if (n >= min) return n;
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("-D" + name + " must be a positive integer, got '" + v + "'");
+        throw new IllegalArgumentException("-D" + name + " must be " + expected + ", got '" + v + "'");
     }
 }
