@@ -20,11 +20,19 @@ import java.util.Map;
 public final class LayerWiseObjective {
     private final LayerWiseEncoder encoder;
     private final UNet unet;
+    private volatile PhaseSeconds lastPhases = new PhaseSeconds(0, 0, 0);
+
+    /** Wall time of the last {@link #evaluateSamples} by phase: text forward, UNet passes, text backward passes. */
+    public record PhaseSeconds(double textForward, double unet, double textBackward) {
+    }
 
     public LayerWiseObjective(ClipTextEncoder text, UNet unet) {
         this.encoder = new LayerWiseEncoder(text, unet.crossAttentionLayers());
         this.unet = unet;
     }
+
+    /** The phase times of the last {@link #evaluateSamples} call. */
+    public PhaseSeconds lastPhases() { return lastPhases; }
 
     /** Loss, its gradient w.r.t. the identifiers [layers, D], and the intermediate tensors (for checks). */
     public record Result(double loss, INDArray gradV, INDArray contexts, INDArray unetOutput) {
@@ -60,21 +68,29 @@ public final class LayerWiseObjective {
         if (Arrays.stream(ids).noneMatch(id -> id == placeholderId)) {
             throw new IllegalArgumentException("the prompt does not contain the placeholder token id " + placeholderId);
         }
-        INDArray contexts = encoder.encode(ids, Map.of(placeholderId, v));
-        List<INDArray> perLayer = LayerWiseEncoder.perLayer(contexts);
-        // All UNet passes first, then all text-encoder passes: memory one gradient graph frees is poorly reused by
-        // the other (alternating them grew the resident set by ~3 GB per UNet pass, SD 2.1 at 64x64, before the
-        // UNet backward was checkpointed). Now the SD 2.1 step at 64x64 peaks at 10.2 GiB over two steps.
-        List<UNet.LossGradients> unetGrads = new ArrayList<>(samples.size());
-        for (Sample sample : samples) {
-            unetGrads.add(unet.lossGradients(sample.noisyLatents(), sample.timestep(), perLayer, sample.target(), false));
+        long t0 = System.nanoTime();
+        // The encoding is kept for the backward passes: one text-encoder forward for the prompt and the three
+        // samples' gradients (SameDiff's gradient function alone would encode again per sample).
+        try (ClipTextEncoder.IdentifierGradients text = encoder.encodeForGradients(ids, placeholderId, v)) {
+            INDArray contexts = text.lastHiddenState();
+            List<INDArray> perLayer = LayerWiseEncoder.perLayer(contexts);
+            long t1 = System.nanoTime();
+            // All UNet passes first, then all text-encoder passes: memory one gradient graph frees is poorly reused
+            // by the other (alternating them grew the resident set by ~3 GB per UNet pass, SD 2.1 at 64x64, before
+            // the UNet backward was checkpointed).
+            List<UNet.LossGradients> unetGrads = new ArrayList<>(samples.size());
+            for (Sample sample : samples) {
+                unetGrads.add(unet.lossGradients(sample.noisyLatents(), sample.timestep(), perLayer, sample.target(),
+                        false));
+            }
+            long t2 = System.nanoTime();
+            List<Result> results = new ArrayList<>(samples.size());
+            for (UNet.LossGradients g : unetGrads) {
+                INDArray upstream = Nd4j.concat(0, g.contextGradients().toArray(INDArray[]::new));
+                results.add(new Result(g.loss(), text.gradV(upstream), contexts, g.output()));
+            }
+            lastPhases = new PhaseSeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+            return results;
         }
-        List<Result> results = new ArrayList<>(samples.size());
-        for (UNet.LossGradients g : unetGrads) {
-            INDArray upstream = Nd4j.concat(0, g.contextGradients().toArray(INDArray[]::new));
-            INDArray gradV = encoder.gradient(ids, placeholderId, v, upstream);
-            results.add(new Result(g.loss(), gradV, contexts, g.output()));
-        }
-        return results;
     }
 }

@@ -56,8 +56,10 @@ public final class AdiStepBench {
                 var r = objective.evaluateSamples(ids, PLACEHOLDER, v, samples);
                 var masked = masks.compute(r.get(0).gradV(), r.get(1).gradV(), r.get(2).gradV());
                 adam.step("identifiers", v, masked.maskedGradient(), 5e-3);
-                log.accept(String.format("  step %d: %.1f s, peak RSS so far %s", ++call[0], (System.nanoTime() - t0) / 1e9,
-                        MemoryProbe.gib(MemoryProbe.peakRss())));
+                var phases = objective.lastPhases();
+                log.accept(String.format("  step %d: %.1f s (text forward %.1f s, UNet %.1f s, text backward %.1f s),"
+                                + " peak RSS so far %s", ++call[0], (System.nanoTime() - t0) / 1e9, phases.textForward(),
+                        phases.unet(), phases.textBackward(), MemoryProbe.gib(MemoryProbe.peakRss())));
             });
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);

@@ -52,6 +52,18 @@ public final class LayerWiseEncoder {
         return text.gradientWrtIdentifier(batch(ids), tokenId, rows(tokenId, v), upstream).gradV();
     }
 
+    /**
+     * {@link #encode} of a prompt holding one identifier, kept for gradients to come: its contexts are
+     * {@code lastHiddenState()}, and {@code gradV(upstream)} gives dL/dv [L, D] for dL/d contexts = upstream
+     * [L, seq, D] — for each training sample, without encoding again. Close it when done.
+     */
+    public ClipTextEncoder.IdentifierGradients encodeForGradients(int[] ids, int tokenId, INDArray v) {
+        if (Arrays.stream(ids).noneMatch(id -> id == tokenId)) {
+            throw new IllegalArgumentException("the prompt does not contain the identifier token id " + tokenId);
+        }
+        return text.startIdentifierGradients(batch(ids), tokenId, rows(tokenId, v));
+    }
+
     /** The contexts of {@link #encode} as one [1, seq, D] array per layer, in forward execution order. */
     public static List<INDArray> perLayer(INDArray contexts) {
         List<INDArray> out = new ArrayList<>((int) contexts.size(0));

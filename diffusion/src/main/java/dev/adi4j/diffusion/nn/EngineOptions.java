@@ -36,11 +36,14 @@ import java.util.function.UnaryOperator;
  *                                 50000)
  * @param blasThreads              {@code adi4j.blasThreads}: OpenBLAS's own thread count (default 1; 0 leaves
  *                                 OpenBLAS's default), see {@link BlasThreads}
+ * @param textPlanMaxArenaMB       {@code adi4j.text.planMaxArenaMB}: the text encoder's plans are kept up to this
+ *                                 arena size (default 4096: its gradient plans run every training step at the same
+ *                                 shapes; SD 2.1's 16 layer-wise rows need ~2.9 GB)
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
                             long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
                             boolean planExecutor, long planMaxArenaMB, long planParallelElements,
-                            long unetCheckpointMinElements, int blasThreads) {
+                            long unetCheckpointMinElements, int blasThreads, long textPlanMaxArenaMB) {
 
     private static final class Holder {
         static final EngineOptions CURRENT = from(System::getProperty);
@@ -73,7 +76,8 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 positive(property, "adi4j.plan.maxArenaMB", 512),
                 positive(property, "adi4j.plan.parallelElements", 50_000),
                 positive(property, "adi4j.unet.checkpointMinElements", 1L << 20),
-                (int) nonNegative(property, "adi4j.blasThreads", 1));
+                (int) nonNegative(property, "adi4j.blasThreads", 1),
+                positive(property, "adi4j.text.planMaxArenaMB", 4096));
     }
 
     /** Property name -> effective value, for {@code adi info}. */
@@ -92,6 +96,7 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         m.put("adi4j.plan.parallelElements", Long.toString(planParallelElements));
         m.put("adi4j.unet.checkpointMinElements", Long.toString(unetCheckpointMinElements));
         m.put("adi4j.blasThreads", blasThreads == 0 ? "OpenBLAS's default" : Integer.toString(blasThreads));
+        m.put("adi4j.text.planMaxArenaMB", Long.toString(textPlanMaxArenaMB));
         return m;
     }
 

@@ -88,8 +88,19 @@ public final class ExecutionPlan implements AutoCloseable {
      * the values of {@code outputs} of that first run are then available through {@link #outputs()}.
      */
     public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs) {
+        return compile(sd, feed, outputs, Map.of());
+    }
+
+    /**
+     * {@link #compile(SameDiff, Map, List)} with the values of some intermediate variables {@code given}: the ops
+     * producing them are not part of the plan, and their arrays are bound by identity (not copied), so the caller
+     * keeps them alive and current for every run — typically another plan's requested outputs (see
+     * {@link SplitGradient}).
+     */
+    public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
+                                        Map<String, INDArray> given) {
         Threads.INSTANCE.use(Threads.INSTANCE.all());
-        ExecutionPlan plan = new Compiler(sd, feed, outputs).compile();
+        ExecutionPlan plan = new Compiler(sd, feed, outputs, given).compile();
         // The compile run had to use a thread count before the plan chose its own; multi-threaded reductions sum in
         // another order, so its last bits could differ from every later run. A plan's outputs must not depend on
         // whether a run was its first (a training run resumed from a checkpoint compiles at another step than the
@@ -212,8 +223,13 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         String shape() {
-            INDArray a = context.numInputArguments() > 0 ? context.getInputArray(0) : null;
-            return a == null ? "" : Arrays.toString(a.shape());
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < Math.min(2, context.numInputArguments()); i++) {
+                INDArray a = context.getInputArray(i);
+                if (a != null) sb.append(i == 0 ? "" : " x ").append(Arrays.toString(a.shape()));
+            }
+            if (op instanceof DynamicCustomOp d && d.iArgs().length > 0) sb.append(" i").append(Arrays.toString(d.iArgs()));
+            return sb.toString();
         }
 
         void exec(OpExecutioner exec) {
@@ -237,11 +253,59 @@ public final class ExecutionPlan implements AutoCloseable {
         }
     }
 
+    /**
+     * The ops the requested outputs depend on, each after the ops producing its inputs (iterative DFS); the walk
+     * stops at the variables in {@code stopAt}, whose values are supplied from outside.
+     */
+    static List<SameDiffOp> dependencyOrder(SameDiff sd, List<String> requested, Set<String> stopAt) {
+        Map<String, SameDiffOp> ops = sd.getOps();
+        Map<String, Variable> vars = sd.getVariables();
+        List<SameDiffOp> order = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        Set<String> entered = new HashSet<>();
+        Deque<String> stack = new ArrayDeque<>();
+        for (String r : requested) {
+            Variable v = vars.get(r);
+            if (v == null) throw new IllegalArgumentException("graph has no variable '" + r + "'");
+            if (v.getOutputOfOp() != null && !stopAt.contains(r)) stack.push(v.getOutputOfOp());
+        }
+        while (!stack.isEmpty()) {
+            String name = stack.peek();
+            if (done.contains(name)) {
+                stack.pop();
+                continue;
+            }
+            SameDiffOp op = ops.get(name);
+            if (entered.add(name)) {
+                if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
+                    throw new UnsupportedGraphException("op '" + name + "' has control dependencies");
+                }
+                List<String> inputs = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+                for (String in : inputs) {
+                    if (stopAt.contains(in)) continue;
+                    String producer = vars.get(in).getOutputOfOp();
+                    if (producer != null && !done.contains(producer)) {
+                        if (entered.contains(producer)) {
+                            throw new UnsupportedGraphException("graph has a cycle through '" + producer + "'");
+                        }
+                        stack.push(producer);
+                    }
+                }
+            } else {
+                stack.pop();
+                done.add(name);
+                order.add(op);
+            }
+        }
+        return order;
+    }
+
     /** Builds the plan in one pass that is also the first run (shapes of later ops depend on earlier values). */
     private static final class Compiler {
         private final SameDiff sd;
         private final Map<String, INDArray> feed;
         private final List<String> requested;
+        private final Map<String, INDArray> given;
         /** Value of every variable computed or bound so far. */
         private final Map<String, INDArray> values = new HashMap<>();
         /** Arena buffer a value lives in (itself or the base of a view); absent for constants and placeholders. */
@@ -255,10 +319,11 @@ public final class ExecutionPlan implements AutoCloseable {
         private final List<Step> steps = new ArrayList<>();
         private long arenaBytes;
 
-        Compiler(SameDiff sd, Map<String, INDArray> feed, List<String> requested) {
+        Compiler(SameDiff sd, Map<String, INDArray> feed, List<String> requested, Map<String, INDArray> given) {
             this.sd = sd;
             this.feed = feed;
             this.requested = requested;
+            this.given = given;
         }
 
         ExecutionPlan compile() {
@@ -282,52 +347,18 @@ public final class ExecutionPlan implements AutoCloseable {
             return new ExecutionPlan(boundPlaceholders, steps.toArray(Step[]::new), out, arena, arenaBytes, threads);
         }
 
-        /** The ops the requested outputs depend on, each after the ops producing its inputs (iterative DFS). */
         private List<SameDiffOp> order() {
-            Map<String, SameDiffOp> ops = sd.getOps();
-            Map<String, Variable> vars = sd.getVariables();
-            List<SameDiffOp> order = new ArrayList<>();
-            Set<String> done = new HashSet<>();
-            Set<String> entered = new HashSet<>();
-            Deque<String> stack = new ArrayDeque<>();
-            for (String r : requested) {
-                Variable v = vars.get(r);
-                if (v == null) throw new IllegalArgumentException("graph has no variable '" + r + "'");
-                if (v.getOutputOfOp() != null) stack.push(v.getOutputOfOp());
-            }
-            while (!stack.isEmpty()) {
-                String name = stack.peek();
-                if (done.contains(name)) {
-                    stack.pop();
-                    continue;
-                }
-                SameDiffOp op = ops.get(name);
-                if (entered.add(name)) {
-                    if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
-                        throw new UnsupportedGraphException("op '" + name + "' has control dependencies");
-                    }
-                    List<String> inputs = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
-                    for (String in : inputs) {
-                        String producer = vars.get(in).getOutputOfOp();
-                        if (producer != null && !done.contains(producer)) {
-                            if (entered.contains(producer)) {
-                                throw new UnsupportedGraphException("graph has a cycle through '" + producer + "'");
-                            }
-                            stack.push(producer);
-                        }
-                    }
-                } else {
-                    stack.pop();
-                    done.add(name);
-                    order.add(op);
-                }
-            }
-            return order;
+            return dependencyOrder(sd, requested, given.keySet());
         }
 
         private INDArray value(String name) {
             INDArray v = values.get(name);
             if (v != null) return v;
+            v = given.get(name);
+            if (v != null) {
+                values.put(name, v);
+                return v;
+            }
             SDVariable var = sd.getVariable(name);
             VariableType type = var.getVariableType();
             if (type == VariableType.PLACEHOLDER) {

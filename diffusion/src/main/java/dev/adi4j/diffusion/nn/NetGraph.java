@@ -120,7 +120,118 @@ public final class NetGraph {
         return result;
     }
 
-    private record PlanKey(SameDiff function, List<String> outputs) {
+    /**
+     * The forward pass of {@link #gradients} for every input but {@code varying}, whose backward can then run for
+     * any number of values of {@code varying}: the ADI step's text encoder, encoded once, differentiated once per
+     * sample's upstream gradient. Through the execution plan the work that does not depend on {@code varying} runs
+     * once ({@link SplitGradient}; its plans are kept for the next call when they fit under
+     * {@link #keepPlansUpTo}); with SameDiff's session, or for a graph the plan refuses, every backward is a whole
+     * gradient pass. Close the result when done.
+     */
+    public GradientPasses startGradients(Map<String, INDArray> values, String loss, String[] wrt, String varying,
+                                         String... outputs) {
+        SameDiff gradFn = gradFunction(loss);
+        List<String> names = new ArrayList<>(Arrays.asList(outputs));
+        for (String w : wrt) names.add(gradientName(w, loss));
+        PlanKey key = new PlanKey(gradFn, List.copyOf(names), varying);
+        SplitGradient split = null;
+        if (EngineOptions.current().planExecutor() && !sessionOnly.contains(key)) {
+            Map<String, INDArray> ph = feed(values);
+            split = splits.remove(key); // taken while in use; back at close
+            if (split != null) {
+                split.runForward(ph);
+            } else {
+                try {
+                    split = SplitGradient.compile(gradFn, ph, varying, names);
+                } catch (ExecutionPlan.UnsupportedGraphException e) {
+                    sessionOnly.add(key);
+                }
+            }
+        }
+        return new GradientPasses(key, split, values, loss, wrt, varying, outputs);
+    }
+
+    /**
+     * Plans of this graph whose arenas hold at most {@code megabytes} are kept between calls (default
+     * {@code -Dadi4j.plan.maxArenaMB}): for a graph run every training step at the same shapes, such as the text
+     * encoder's, keeping them saves their compilation at the price of holding the memory.
+     */
+    public NetGraph keepPlansUpTo(long megabytes) {
+        this.keptArenaBytes = megabytes << 20;
+        return this;
+    }
+
+    private long keptArenaBytes = EngineOptions.current().planMaxArenaMB() << 20;
+
+    /** One forward pass and its backward passes; see {@link #startGradients}. */
+    public final class GradientPasses implements AutoCloseable {
+        private final PlanKey key;
+        private final SplitGradient split;
+        private final Map<String, INDArray> values;
+        private final String loss;
+        private final String[] wrt;
+        private final String varying;
+        private final String[] outputs;
+        private Map<String, INDArray> forwardOutputs;
+
+        private GradientPasses(PlanKey key, SplitGradient split, Map<String, INDArray> values, String loss,
+                               String[] wrt, String varying, String[] outputs) {
+            this.key = key;
+            this.split = split;
+            this.values = values;
+            this.loss = loss;
+            this.wrt = wrt;
+            this.varying = varying;
+            this.outputs = outputs;
+        }
+
+        /** The requested outputs that do not depend on {@code varying} (detached copies). */
+        public Map<String, INDArray> outputs() {
+            if (forwardOutputs == null) {
+                forwardOutputs = new LinkedHashMap<>();
+                if (split != null) {
+                    split.forwardOutputs().forEach((k, v) -> forwardOutputs.put(k, v.dup()));
+                } else {
+                    Map<String, INDArray> forwardInputs = new LinkedHashMap<>(values);
+                    forwardInputs.remove(varying);
+                    forwardOutputs.putAll(run(forwardInputs, outputs));
+                }
+            }
+            return forwardOutputs;
+        }
+
+        /** The requested outputs and "grad:" + each of wrt for one value of {@code varying} (detached copies). */
+        public Map<String, INDArray> gradients(INDArray value) {
+            if (split == null) {
+                Map<String, INDArray> withValue = new LinkedHashMap<>(values);
+                withValue.put(varying, value);
+                return NetGraph.this.gradients(withValue, loss, wrt, outputs);
+            }
+            split.runBackward(feed(Map.of(varying, value)).get(varying));
+            Map<String, INDArray> all = split.outputs();
+            Map<String, INDArray> result = new LinkedHashMap<>();
+            for (String o : outputs) result.put(o, all.get(o).dup());
+            for (String w : wrt) result.put("grad:" + w, all.get(gradientName(w, loss)).dup());
+            return result;
+        }
+
+        @Override
+        public void close() {
+            if (split == null) return;
+            if (split.arenaBytes() <= keptArenaBytes && !splits.containsKey(key)) {
+                splits.put(key, split);
+            } else {
+                split.close();
+            }
+        }
+    }
+
+    private final Map<PlanKey, SplitGradient> splits = new HashMap<>();
+
+    private record PlanKey(SameDiff function, List<String> outputs, String varying) {
+        PlanKey(SameDiff function, List<String> outputs) {
+            this(function, outputs, null);
+        }
     }
 
     private final Map<PlanKey, ExecutionPlan> plans = new HashMap<>();
@@ -149,7 +260,7 @@ public final class NetGraph {
             sessionOnly.add(key);
             return null;
         }
-        if (plan.arenaBytes() <= options.planMaxArenaMB() * (1L << 20)) {
+        if (plan.arenaBytes() <= keptArenaBytes) {
             plans.put(key, plan);
             return plan.outputs();
         }

@@ -48,6 +48,7 @@ public final class SameDiffPatches {
         try {
             register("conv2d", FrozenWeightConv2D.class);
             register("matmul", FrozenWeightMatMul.class);
+            register("add", FrozenBiasAdd.class);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;

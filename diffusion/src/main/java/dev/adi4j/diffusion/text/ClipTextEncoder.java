@@ -6,6 +6,7 @@ import dev.adi4j.core.model.Component;
 import dev.adi4j.core.model.ModelFolder;
 import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.AbstractParameterSource;
+import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.ParamSpec;
 import dev.adi4j.diffusion.nn.SafetensorsParameters;
 import dev.adi4j.diffusion.nn.WeightReaders;
@@ -224,25 +225,108 @@ public final class ClipTextEncoder implements AutoCloseable {
      * for one vector shared by all rows, sum gradV over rows.
      */
     public IdentifierGradient gradientWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow, INDArray upstream) {
-        int rows = ids.length;
-        int chunk = backwardRows(ids[0].length);
-        if (rows <= chunk) {
-            Backward bw = backward(embed(ids, Map.of(placeholderId, vPerRow)), upstream);
-            return new IdentifierGradient(bw.lastHiddenState(), sumAtToken(ids, placeholderId, bw.gradInputsEmbeds()));
+        return gradientsWrtIdentifier(ids, placeholderId, vPerRow, List.of(upstream)).get(0);
+    }
+
+    /**
+     * {@link #gradientWrtIdentifier} for several upstream gradients (ADI's three samples of one step): one result per
+     * upstream, in order. Each row chunk's forward pass runs once for all of them (SameDiff's gradient function
+     * would recompute it per upstream); each result equals a call of {@link #gradientWrtIdentifier} with that
+     * upstream.
+     */
+    public List<IdentifierGradient> gradientsWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow,
+                                                           List<INDArray> upstreams) {
+        return gradientsWrtIdentifier(ids, placeholderId, vPerRow, upstreams, backwardRows(ids[0].length));
+    }
+
+    /**
+     * Encodes with {@code placeholderId} := vPerRow (row b for batch row b, all rows in one pass) for gradients to
+     * come: {@link IdentifierGradients#gradV} back-propagates any number of upstream gradients without encoding
+     * again (the ADI step's three samples). Close it when done.
+     */
+    public IdentifierGradients startIdentifierGradients(int[][] ids, int placeholderId, INDArray vPerRow) {
+        INDArray embeds = embed(ids, Map.of(placeholderId, vPerRow));
+        return new IdentifierGradients(ids, placeholderId, graph(embeds).startBackward(embeds));
+    }
+
+    /** An encoding whose identifier gradient can be taken for several upstream gradients; see startIdentifierGradients. */
+    public static final class IdentifierGradients implements AutoCloseable {
+        private final int[][] ids;
+        private final int placeholderId;
+        private final NetGraph.GradientPasses passes;
+
+        private IdentifierGradients(int[][] ids, int placeholderId, NetGraph.GradientPasses passes) {
+            this.ids = ids;
+            this.placeholderId = placeholderId;
+            this.passes = passes;
         }
+
+        /** last_hidden_state [B, L, D] of the encoding. */
+        public INDArray lastHiddenState() {
+            return passes.outputs().get(ClipTextGraph.LAST_HIDDEN_STATE);
+        }
+
+        /** dL/dv [B, D] for dL/d last_hidden_state = upstream [B, L, D]. */
+        public INDArray gradV(INDArray upstream) {
+            long[] expected = {ids.length, ids[0].length, lastHiddenState().size(2)};
+            if (!Arrays.equals(upstream.shape(), expected)) {
+                throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(upstream.shape())
+                        + ", expected the output shape " + Arrays.toString(expected));
+            }
+            INDArray g = passes.gradients(upstream).get("grad:" + ClipTextGraph.INPUTS_EMBEDS);
+            return sumAtToken(ids, placeholderId, g);
+        }
+
+        @Override
+        public void close() {
+            passes.close();
+        }
+    }
+
+    /** With {@code chunk} rows per backward pass. */
+    List<IdentifierGradient> gradientsWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow,
+                                                    List<INDArray> upstreams, int chunk) {
+        for (INDArray u : upstreams) {
+            long[] expected = {ids.length, ids[0].length, config.hiddenSize()};
+            if (!Arrays.equals(u.shape(), expected)) {
+                throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(u.shape())
+                        + ", expected the output shape " + Arrays.toString(expected));
+            }
+        }
+        int rows = ids.length;
         // Rows are independent, so the backward runs over row chunks: the same result with a fraction of the
         // activations alive (16 layer-wise rows of SD 2.1 at once did not fit beside the UNet in an ADI step).
-        List<INDArray> last = new ArrayList<>();
-        List<INDArray> grads = new ArrayList<>();
+        List<List<INDArray>> last = new ArrayList<>();
+        List<List<INDArray>> grads = new ArrayList<>();
+        for (int u = 0; u < upstreams.size(); u++) {
+            last.add(new ArrayList<>());
+            grads.add(new ArrayList<>());
+        }
         for (int start = 0; start < rows; start += chunk) {
             int end = Math.min(rows, start + chunk);
-            INDArray v = vPerRow.rank() == 2 ? vPerRow.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()) : vPerRow;
-            IdentifierGradient part = gradientWrtIdentifier(Arrays.copyOfRange(ids, start, end), placeholderId, v,
-                    upstream.get(NDArrayIndex.interval(start, end), NDArrayIndex.all(), NDArrayIndex.all()));
-            last.add(part.lastHiddenState());
-            grads.add(part.gradV());
+            int[][] part = Arrays.copyOfRange(ids, start, end);
+            INDArray v = vPerRow.rank() == 2 && rows > chunk
+                    ? vPerRow.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()) : vPerRow;
+            List<INDArray> ups = new ArrayList<>();
+            for (INDArray u : upstreams) {
+                ups.add(rows > chunk ? u.get(NDArrayIndex.interval(start, end), NDArrayIndex.all(), NDArrayIndex.all()) : u);
+            }
+            try (IdentifierGradients passes = startIdentifierGradients(part, placeholderId, v)) {
+                for (int u = 0; u < ups.size(); u++) {
+                    last.get(u).add(passes.lastHiddenState());
+                    grads.get(u).add(passes.gradV(ups.get(u)));
+                }
+            }
         }
-        return new IdentifierGradient(Nd4j.concat(0, last.toArray(INDArray[]::new)), Nd4j.concat(0, grads.toArray(INDArray[]::new)));
+        List<IdentifierGradient> out = new ArrayList<>(upstreams.size());
+        for (int u = 0; u < upstreams.size(); u++) {
+            out.add(new IdentifierGradient(concat(last.get(u)), concat(grads.get(u))));
+        }
+        return out;
+    }
+
+    private static INDArray concat(List<INDArray> parts) {
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new));
     }
 
     /**

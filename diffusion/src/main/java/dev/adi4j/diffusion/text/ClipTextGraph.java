@@ -41,7 +41,8 @@ final class ClipTextGraph {
     static String hiddenState(int i) { return "hidden_states." + i; }
 
     static ClipTextGraph build(ClipTextConfig cfg, ParameterSource params, long batch, long seq) {
-        NetGraph net = NetGraph.create().gradientArrayCache(GRADIENT_CACHE_BYTES);
+        NetGraph net = NetGraph.create().gradientArrayCache(GRADIENT_CACHE_BYTES)
+                .keepPlansUpTo(EngineOptions.current().textPlanMaxArenaMB());
         Scope root = Scope.root(net.sameDiff(), params, "");
         Ops ops = root.ops();
         ClipTextModel model = new ClipTextModel(root, cfg);
@@ -72,5 +73,10 @@ final class ClipTextGraph {
         Map<String, INDArray> r = net.gradients(Map.of(INPUTS_EMBEDS, inputsEmbeds, UPSTREAM, upstream), LOSS, WRT,
                 LAST_HIDDEN_STATE);
         return new ClipTextEncoder.Backward(r.get(LAST_HIDDEN_STATE), r.get("grad:" + INPUTS_EMBEDS));
+    }
+
+    /** The forward pass of {@link #backward}, whose backward then runs for any number of upstream gradients. */
+    NetGraph.GradientPasses startBackward(INDArray inputsEmbeds) {
+        return net.startGradients(Map.of(INPUTS_EMBEDS, inputsEmbeds), LOSS, WRT, UPSTREAM, LAST_HIDDEN_STATE);
     }
 }

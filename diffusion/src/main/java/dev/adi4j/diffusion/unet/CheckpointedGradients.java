@@ -1,6 +1,7 @@
 package dev.adi4j.diffusion.unet;
 
 import dev.adi4j.core.config.UNetConfig;
+import dev.adi4j.diffusion.nn.EngineOptions;
 import dev.adi4j.diffusion.nn.NetGraph;
 import dev.adi4j.diffusion.nn.Ops;
 import dev.adi4j.diffusion.nn.ParameterSource;
@@ -188,8 +189,17 @@ final class CheckpointedGradients {
         return plan;
     }
 
+    /**
+     * Stage plans kept between calls up to this arena size. Stages exist only for large passes, whose ops are
+     * arithmetic-bound: SD 2.1's ADI step at 64x64 kept ~4 GB of stage arenas under the general 512 MB cap, and its
+     * UNet passes ran 74.5 s instead of 88.0 s with 11.7 instead of 15.9 GiB peak when only plans up to 64 MB were kept
+     * (`adi bench --suite adi`, second step, 2026-12-02).
+     */
+    private static final long STAGE_PLAN_MAX_ARENA_MB = 64;
+
     private StageGraph build(Key key, Call call) {
-        NetGraph g = NetGraph.create();
+        NetGraph g = NetGraph.create().keepPlansUpTo(Math.min(STAGE_PLAN_MAX_ARENA_MB,
+                EngineOptions.current().planMaxArenaMB()));
         // the whole model is declared into each stage graph: its weights are constants over arrays shared by all graphs
         UNet2DConditionModel model = new UNet2DConditionModel(Scope.root(g.sameDiff(), params, ""), config);
         UNetStage stage = model.stages().get(key.stage());

@@ -48,6 +48,29 @@ class LayerWiseEncoderTest {
         }
     }
 
+    /** The kept encoding of a training step gives the golden contexts and, per upstream, the golden gradient. */
+    @Test
+    void keptEncodingGivesTheGoldenForEveryUpstream() {
+        try (SafetensorsReader g = SafetensorsReader.open(Shared.golden("text_grad_embedding.safetensors"))) {
+            int[] ids = ids(g);
+            INDArray v = g.loadFloat("layerwise.v");
+            LayerWiseEncoder encoder = new LayerWiseEncoder(text, 16);
+            for (int step = 0; step < 2; step++) { // the second step runs the kept plans
+                try (ClipTextEncoder.IdentifierGradients kept = encoder.encodeForGradients(ids, PLACEHOLDER, v)) {
+                    INDArray out = kept.lastHiddenState();
+                    TensorAssert.assertClose("layerwise.out", g.loadFloat("layerwise.out"), out, 1e-5);
+                    INDArray upstream = out.sub(g.loadFloat("layerwise.target")).muli(2.0 / (out.size(1) * out.size(2)));
+                    INDArray other = upstream.mul(-3.0);
+                    // a different upstream in between: each gradient is its own upstream's
+                    TensorAssert.assertClose("layerwise.grad_v x -3", g.loadFloat("layerwise.grad_v").mul(-3.0),
+                            kept.gradV(other), 1e-4);
+                    TensorAssert.assertClose("layerwise.grad_v", g.loadFloat("layerwise.grad_v"),
+                            kept.gradV(upstream), 1e-4);
+                }
+            }
+        }
+    }
+
     @Test
     void aSingleVectorIsTheSameInEveryLayer() {
         try (SafetensorsReader g = SafetensorsReader.open(Shared.golden("text_grad_embedding.safetensors"))) {

@@ -23,7 +23,8 @@ class EngineOptionsTest {
         assertEquals(512, o.planMaxArenaMB());
         assertEquals(1L << 20, o.unetCheckpointMinElements());
         assertEquals(1, o.blasThreads());
-        assertEquals(12, o.describe().size());
+        assertEquals(4096, o.textPlanMaxArenaMB());
+        assertEquals(13, o.describe().size());
     }
 
     @Test

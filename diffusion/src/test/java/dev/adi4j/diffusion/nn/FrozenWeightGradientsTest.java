@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The frozen-weight conv2d and matmul backwards (input gradient only) give the same input gradient as SameDiff's
- * conv2d_bp / matmul_bp, which still run where they must: trainable weights, stride 2.
+ * The frozen-weight conv2d, matmul and bias-add backwards (input gradient only) give the same input gradient as
+ * SameDiff's conv2d_bp / matmul_bp / add_bp, which still run where they must: trainable weights, stride 2.
  */
 class FrozenWeightGradientsTest {
     private record Result(INDArray grad, Set<String> gradientOps) {
@@ -64,12 +64,30 @@ class FrozenWeightGradientsTest {
     }
 
     private static Result linearGradient(boolean trainableWeights, INDArray x, INDArray w) {
+        return linearGradient(trainableWeights, x, w, null);
+    }
+
+    private static Result linearGradient(boolean trainableWeights, INDArray x, INDArray w, INDArray b) {
         NetGraph g = NetGraph.create();
         SameDiff sd = g.sameDiff();
         Tensor tx = g.input("x", true, x.shape());
         SDVariable wv = trainableWeights ? sd.var("w", w) : sd.constant("w", w);
-        Tensor y = new Ops(sd).linear(tx, wv, null, w.size(1));
+        SDVariable bv = b == null ? null : trainableWeights ? sd.var("b", b) : sd.constant("b", b);
+        Tensor y = new Ops(sd).linear(tx, wv, bv, w.size(1));
         return sumOfSquaresGradient(g, y, x);
+    }
+
+    @org.junit.jupiter.api.Test
+    void linearWithBiasInputGradientEqualsAddBp() {
+        Nd4j.getRandom().setSeed(6);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 6, 5);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 5, 7);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 7);
+        Result frozen = linearGradient(false, x, w, b);
+        Result stock = linearGradient(true, x, w, b);
+        assertTrue(stock.gradientOps().contains("add_bp"), stock.gradientOps().toString());
+        assertTrue(!frozen.gradientOps().contains("add_bp"), frozen.gradientOps().toString());
+        assertEquals(0, frozen.grad().sub(stock.grad()).amaxNumber().doubleValue(), 1e-5 * stock.grad().amaxNumber().doubleValue());
     }
 
     @org.junit.jupiter.api.Test

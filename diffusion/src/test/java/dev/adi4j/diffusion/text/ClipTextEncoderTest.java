@@ -92,6 +92,27 @@ class ClipTextEncoderTest {
     }
 
     @Test
+    void severalUpstreamsGiveWhatOneCallPerUpstreamGives() {
+        int[][] ids = {prompt(320, PLACEHOLDER), prompt(PLACEHOLDER, 539), prompt(1125, 539, PLACEHOLDER)};
+        for (int round = 0; round < 2; round++) { // the second round runs the kept plans on new values
+            INDArray v = Nd4j.rand(DataType.FLOAT, 3, 32);
+            List<INDArray> upstreams = List.of(Nd4j.rand(DataType.FLOAT, 3, 77, 32).subi(0.5),
+                    Nd4j.rand(DataType.FLOAT, 3, 77, 32).subi(0.5), Nd4j.rand(DataType.FLOAT, 3, 77, 32).subi(0.5));
+            for (int chunk : new int[]{3, 2}) {
+                List<ClipTextEncoder.IdentifierGradient> all =
+                        encoder.gradientsWrtIdentifier(ids, PLACEHOLDER, v, upstreams, chunk);
+                assertEquals(3, all.size());
+                for (int u = 0; u < 3; u++) {
+                    ClipTextEncoder.IdentifierGradient one =
+                            encoder.gradientWrtIdentifier(ids, PLACEHOLDER, v, upstreams.get(u));
+                    assertClose(one.gradV(), all.get(u).gradV());
+                    assertClose(one.lastHiddenState(), all.get(u).lastHiddenState());
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsBadIds() {
         TextEncoderException unknown = assertThrows(TextEncoderException.class,
                 () -> encoder.encode(new int[][]{prompt(PLACEHOLDER)}));
