@@ -66,8 +66,8 @@ public final class BenchNetCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--warmup",
-            description = "untimed runs before each row's timed runs (default: auto, 2 to 30 runs: 30 unless 20 s of warm-up "
-                    + "pass first). SameDiff needs 30+ warm-up forwards on tiny graphs before its times settle, so a small "
+            description = "untimed runs before each row's timed runs (default: auto, runs until 10 s of warm-up have passed, "
+                    + "at least 2, at most 1000). Small graphs settle only after seconds of running (the JIT), so a small "
                     + "--warmup on the tiny configs or the text encoder times the warm-up; --torch gives PyTorch the same count")
     Integer warmup;
 

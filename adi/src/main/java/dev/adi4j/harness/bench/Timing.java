@@ -33,11 +33,13 @@ public final class Timing {
      */
     public record Warmup(int min, int max, double budgetSeconds) {
         /**
-         * SameDiff needs 30+ executions of a small graph before its times settle (JIT, first-use allocations), so
-         * cheap workloads get 30 warm-ups; expensive ones stop once 20 s of warm-up have passed (SD 2.1 at 64x64:
-         * 2 to 4 runs).
+         * Warm-up until 10 s have passed (at least 2 runs, at most 1000). A small graph's times settle only once the
+         * JIT has compiled the paths it runs, which takes seconds of running, not a run count: the tiny text encoder's
+         * forward measured 18-25 ms after 30 or 200 warm-ups and 7.4-10 ms after 150 more runs (2026-12-02, 450 runs;
+         * the JIT's compiler threads share the two cores with the op threads until they are done). Expensive
+         * workloads still get 2 (SD 2.1 at 64x64).
          */
-        public static final Warmup AUTO = new Warmup(2, 30, 20);
+        public static final Warmup AUTO = new Warmup(2, 1000, 10);
 
         public Warmup {
             if (min < 0 || max < min) throw new IllegalArgumentException("warm-up needs 0 <= min <= max, got " + min + ", " + max);
