@@ -9,7 +9,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The denoising loss of layer-wise identifiers and its gradient with respect to them (P+ / ADI): cross-attention

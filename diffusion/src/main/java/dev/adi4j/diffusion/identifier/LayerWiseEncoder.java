@@ -46,9 +46,7 @@ public final class LayerWiseEncoder {
      * [L, seq, D]; a token that occurs twice in the prompt gets the sum of both positions' gradients.
      */
     public INDArray gradient(int[] ids, int tokenId, INDArray v, INDArray upstream) {
-        if (Arrays.stream(ids).noneMatch(id -> id == tokenId)) {
-            throw new IllegalArgumentException("the prompt does not contain the identifier token id " + tokenId);
-        }
+        requireToken(ids, tokenId);
         return text.gradientWrtIdentifier(batch(ids), tokenId, rows(tokenId, v), upstream).gradV();
     }
 
@@ -58,10 +56,14 @@ public final class LayerWiseEncoder {
      * [L, seq, D] — for each training sample, without encoding again. Close it when done.
      */
     public ClipTextEncoder.IdentifierGradients encodeForGradients(int[] ids, int tokenId, INDArray v) {
+        requireToken(ids, tokenId);
+        return text.startIdentifierGradients(batch(ids), tokenId, rows(tokenId, v));
+    }
+
+    private static void requireToken(int[] ids, int tokenId) {
         if (Arrays.stream(ids).noneMatch(id -> id == tokenId)) {
             throw new IllegalArgumentException("the prompt does not contain the identifier token id " + tokenId);
         }
-        return text.startIdentifierGradients(batch(ids), tokenId, rows(tokenId, v));
     }
 
     /** The contexts of {@link #encode} as one [1, seq, D] array per layer, in forward execution order. */

@@ -38,11 +38,6 @@ public class FrozenBiasAdd extends AddOp {
         // a rank-2 product [rows, out] plus a bias [out]: the sum has the product's shape
         return producer instanceof Mmul mmul && mmul.args().length == 2 && mmul.args()[1].getArr() != null
                 && mmul.args()[1].getArr().rank() == 2 && mmul.args()[1].getArr().size(1) == bias.getArr().length()
-                && !transposed(mmul);
-    }
-
-    private static boolean transposed(Mmul mmul) {
-        for (long flag : mmul.iArgs()) if (flag != 0) return true;
-        return false;
+                && !FrozenWeightMatMul.transposed(mmul);
     }
 }

@@ -20,12 +20,15 @@ public class FrozenWeightMatMul extends Mmul {
     @Override
     public List<SDVariable> doDiff(List<SDVariable> gradients) {
         SDVariable[] in = args();
-        long[] t = iArgs();
-        boolean transposed = false;
-        for (long flag : t) transposed |= flag != 0;
         boolean frozenRight = in.length == 2 && in[1].getVariableType() == VariableType.CONSTANT
                 && in[0].getVariableType() != VariableType.CONSTANT;
-        if (transposed || !frozenRight) return super.doDiff(gradients);
+        if (transposed(this) || !frozenRight) return super.doDiff(gradients);
         return List.of(sameDiff.mmul(gradients.get(0), in[1], false, true, false));
+    }
+
+    /** Whether a matmul transposes an operand or its result (its integer arguments are the three flags). */
+    static boolean transposed(Mmul mmul) {
+        for (long flag : mmul.iArgs()) if (flag != 0) return true;
+        return false;
     }
 }

@@ -192,9 +192,7 @@ public final class NetGraph {
                 if (split != null) {
                     split.forwardOutputs().forEach((k, v) -> forwardOutputs.put(k, v.dup()));
                 } else {
-                    Map<String, INDArray> forwardInputs = new LinkedHashMap<>(values);
-                    forwardInputs.remove(varying);
-                    forwardOutputs.putAll(run(forwardInputs, outputs));
+                    forwardOutputs.putAll(run(values, outputs));
                 }
             }
             return forwardOutputs;

@@ -212,10 +212,7 @@ public final class ClipTextEncoder implements AutoCloseable {
 
     /** Vector-Jacobian product: last_hidden_state and dL/d inputs_embeds for dL/d last_hidden_state = upstream. */
     public Backward backward(INDArray inputsEmbeds, INDArray upstream) {
-        if (!Arrays.equals(upstream.shape(), inputsEmbeds.shape())) {
-            throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(upstream.shape())
-                    + ", expected the output shape " + Arrays.toString(inputsEmbeds.shape()));
-        }
+        checkUpstream(upstream, inputsEmbeds.shape());
         return graph(inputsEmbeds).backward(inputsEmbeds, upstream);
     }
 
@@ -246,18 +243,20 @@ public final class ClipTextEncoder implements AutoCloseable {
      */
     public IdentifierGradients startIdentifierGradients(int[][] ids, int placeholderId, INDArray vPerRow) {
         INDArray embeds = embed(ids, Map.of(placeholderId, vPerRow));
-        return new IdentifierGradients(ids, placeholderId, graph(embeds).startBackward(embeds));
+        return new IdentifierGradients(ids, placeholderId, embeds.shape(), graph(embeds).startBackward(embeds));
     }
 
     /** An encoding whose identifier gradient can be taken for several upstream gradients; see startIdentifierGradients. */
     public static final class IdentifierGradients implements AutoCloseable {
         private final int[][] ids;
         private final int placeholderId;
+        private final long[] outputShape;
         private final NetGraph.GradientPasses passes;
 
-        private IdentifierGradients(int[][] ids, int placeholderId, NetGraph.GradientPasses passes) {
+        private IdentifierGradients(int[][] ids, int placeholderId, long[] outputShape, NetGraph.GradientPasses passes) {
             this.ids = ids;
             this.placeholderId = placeholderId;
+            this.outputShape = outputShape;
             this.passes = passes;
         }
 
@@ -268,11 +267,7 @@ public final class ClipTextEncoder implements AutoCloseable {
 
         /** dL/dv [B, D] for dL/d last_hidden_state = upstream [B, L, D]. */
         public INDArray gradV(INDArray upstream) {
-            long[] expected = {ids.length, ids[0].length, lastHiddenState().size(2)};
-            if (!Arrays.equals(upstream.shape(), expected)) {
-                throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(upstream.shape())
-                        + ", expected the output shape " + Arrays.toString(expected));
-            }
+            checkUpstream(upstream, outputShape);
             INDArray g = passes.gradients(upstream).get("grad:" + ClipTextGraph.INPUTS_EMBEDS);
             return sumAtToken(ids, placeholderId, g);
         }
@@ -286,13 +281,8 @@ public final class ClipTextEncoder implements AutoCloseable {
     /** With {@code chunk} rows per backward pass. */
     List<IdentifierGradient> gradientsWrtIdentifier(int[][] ids, int placeholderId, INDArray vPerRow,
                                                     List<INDArray> upstreams, int chunk) {
-        for (INDArray u : upstreams) {
-            long[] expected = {ids.length, ids[0].length, config.hiddenSize()};
-            if (!Arrays.equals(u.shape(), expected)) {
-                throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(u.shape())
-                        + ", expected the output shape " + Arrays.toString(expected));
-            }
-        }
+        long[] outputShape = {ids.length, ids[0].length, config.hiddenSize()};
+        for (INDArray u : upstreams) checkUpstream(u, outputShape);
         int rows = ids.length;
         // Rows are independent, so the backward runs over row chunks: the same result with a fraction of the
         // activations alive (16 layer-wise rows of SD 2.1 at once did not fit beside the UNet in an ADI step).
@@ -323,6 +313,13 @@ public final class ClipTextEncoder implements AutoCloseable {
             out.add(new IdentifierGradient(concat(last.get(u)), concat(grads.get(u))));
         }
         return out;
+    }
+
+    private static void checkUpstream(INDArray upstream, long[] outputShape) {
+        if (!Arrays.equals(upstream.shape(), outputShape)) {
+            throw new TextEncoderException("upstream gradient has shape " + Arrays.toString(upstream.shape())
+                    + ", expected the output shape " + Arrays.toString(outputShape));
+        }
     }
 
     private static INDArray concat(List<INDArray> parts) {

@@ -32,6 +32,11 @@ class LayerWiseEncoderTest {
         return ids;
     }
 
+    /** The golden's loss is sum_i mean((out_i - target_i)^2): dL/dout = 2 (out - target) / (77 * D). */
+    private static INDArray upstream(INDArray out, SafetensorsReader g) {
+        return out.sub(g.loadFloat("layerwise.target")).muli(2.0 / (out.size(1) * out.size(2)));
+    }
+
     @Test
     void encodingAndGradientEqualTheGolden() {
         try (SafetensorsReader g = SafetensorsReader.open(Shared.golden("text_grad_embedding.safetensors"))) {
@@ -40,9 +45,7 @@ class LayerWiseEncoderTest {
             LayerWiseEncoder encoder = new LayerWiseEncoder(text, 16);
             INDArray out = encoder.encode(ids, Map.of(PLACEHOLDER, v));
             TensorAssert.assertClose("layerwise.out", g.loadFloat("layerwise.out"), out, 1e-5);
-            // loss = sum_i mean((out_i - target_i)^2): dL/dout = 2 (out - target) / (77 * D)
-            INDArray diff = out.sub(g.loadFloat("layerwise.target"));
-            INDArray upstream = diff.muli(2.0 / (out.size(1) * out.size(2)));
+            INDArray upstream = upstream(out, g);
             TensorAssert.assertClose("layerwise.grad_v", g.loadFloat("layerwise.grad_v"),
                     encoder.gradient(ids, PLACEHOLDER, v, upstream), 1e-4);
         }
@@ -59,7 +62,7 @@ class LayerWiseEncoderTest {
                 try (ClipTextEncoder.IdentifierGradients kept = encoder.encodeForGradients(ids, PLACEHOLDER, v)) {
                     INDArray out = kept.lastHiddenState();
                     TensorAssert.assertClose("layerwise.out", g.loadFloat("layerwise.out"), out, 1e-5);
-                    INDArray upstream = out.sub(g.loadFloat("layerwise.target")).muli(2.0 / (out.size(1) * out.size(2)));
+                    INDArray upstream = upstream(out, g);
                     INDArray other = upstream.mul(-3.0);
                     // a different upstream in between: each gradient is its own upstream's
                     TensorAssert.assertClose("layerwise.grad_v x -3", g.loadFloat("layerwise.grad_v").mul(-3.0),
