@@ -66,10 +66,18 @@ public final class ExecutionPlan implements AutoCloseable {
     private final long arenaBytes;
     private final List<INDArray> arena;
     private final int threads;
+    /** The shared block this plan's values are laid out in, or null for a plan with its own arena. */
+    private final SharedArena.Block block;
+    private long sharedBytes;
+    private boolean overflowed;
 
     private ExecutionPlan(Map<String, INDArray> placeholders, Step[] steps, Map<String, INDArray> outputs,
-                          List<INDArray> arena, long arenaBytes, int threads) {
+                          List<INDArray> arena, long arenaBytes, int threads, SharedArena.Block block,
+                          long sharedBytes, boolean overflowed) {
         this.threads = threads;
+        this.block = block;
+        this.sharedBytes = sharedBytes;
+        this.overflowed = overflowed;
         this.placeholders = placeholders;
         this.steps = steps;
         this.outputs = outputs;
@@ -80,8 +88,20 @@ public final class ExecutionPlan implements AutoCloseable {
     /** Number of native op calls per run (views and identities are not calls). */
     public int steps() { return steps.length; }
 
-    /** Bytes the plan keeps allocated between runs for intermediate values. */
+    /** Bytes the plan keeps allocated between runs for intermediate values (outside a shared arena). */
     public long arenaBytes() { return arenaBytes; }
+
+    /**
+     * Bytes this plan's layout needs in a {@link SharedArena} (float values and placeholders); 0 when compiled
+     * without one.
+     */
+    public long sharedBytes() { return sharedBytes; }
+
+    /** Whether the shared arena was too small for this plan's layout (part of it went to a private arena). */
+    public boolean overflowed() { return overflowed; }
+
+    /** False once the shared arena this plan was laid out in has been replaced or closed; it must not run then. */
+    public boolean valid() { return block == null || !block.retired(); }
 
     /**
      * Compiles {@code sd} for the shapes of {@code feed} (every placeholder the outputs depend on) and runs it once;
@@ -99,19 +119,51 @@ public final class ExecutionPlan implements AutoCloseable {
      */
     public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
                                         Map<String, INDArray> given) {
+        return compile(sd, feed, outputs, given, (SharedArena) null);
+    }
+
+    /**
+     * {@link #compile(SameDiff, Map, List)} with its float values and placeholders laid out in {@code shared}'s
+     * current block from its start (what does not fit goes to a private arena: {@link #overflowed()}). The plan's
+     * outputs live in the block, so they must be copied before another plan of the arena runs.
+     */
+    public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
+                                        SharedArena shared) {
+        return compile(sd, feed, outputs, Map.of(), new SharedArena.Layout(shared.block()));
+    }
+
+    /** With values {@code given} and the rest laid out in {@code shared} when not null (see both above). */
+    static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
+                                 Map<String, INDArray> given, SharedArena shared) {
+        return compile(sd, feed, outputs, given, shared == null ? null : new SharedArena.Layout(shared.block()));
+    }
+
+    private static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
+                                         Map<String, INDArray> given, SharedArena.Layout layout) {
         Threads.INSTANCE.use(Threads.INSTANCE.all());
-        ExecutionPlan plan = new Compiler(sd, feed, outputs, given).compile();
+        ExecutionPlan plan = new Compiler(sd, feed, outputs, given, layout).compile();
         // The compile run had to use a thread count before the plan chose its own; multi-threaded reductions sum in
         // another order, so its last bits could differ from every later run. A plan's outputs must not depend on
         // whether a run was its first (a training run resumed from a checkpoint compiles at another step than the
         // uninterrupted one and diverged in the last bits; BaseModelTrainerTest), so the first outputs come from a
         // run under the plan's own count.
-        if (plan.threads != Threads.INSTANCE.all()) plan.run(feed);
+        if (plan.threads != Threads.INSTANCE.all()) {
+            if (plan.overflowed) {
+                // its overflow buffers were freed as it went (it cannot run again): compile it in an arena of its own
+                plan.close();
+                ExecutionPlan own = compile(sd, feed, outputs, given, (SharedArena.Layout) null);
+                own.overflowed = true; // still asks for its layout's room
+                own.sharedBytes = plan.sharedBytes;
+                return own;
+            }
+            plan.run(feed);
+        }
         return plan;
     }
 
     /** Runs the plan on new placeholder values (same shapes as at compile time). */
     public void run(Map<String, INDArray> feed) {
+        if (!valid()) throw new IllegalStateException("this plan's shared arena was replaced; compile it again");
         for (Map.Entry<String, INDArray> e : feed.entrySet()) {
             INDArray bound = placeholders.get(e.getKey());
             if (bound == null) continue; // a placeholder the requested outputs do not depend on
@@ -318,21 +370,38 @@ public final class ExecutionPlan implements AutoCloseable {
         private final Map<String, INDArray> boundPlaceholders = new LinkedHashMap<>();
         private final List<Step> steps = new ArrayList<>();
         private long arenaBytes;
+        /**
+         * Values read or written by bitcast, which stay out of a shared block: libnd4j's bitcast copies whole
+         * buffers and failed on views of the block ("DataBuffer::memcpy: Source data buffer is larger than
+         * destination").
+         */
+        private final Set<String> outsideBlock = new HashSet<>();
+        /** Offset in the layout of each buffer placed there (also those beyond the block's end), by identity. */
+        private final Map<INDArray, Long> offsets = new java.util.IdentityHashMap<>();
+        /** The private buffers of values placed beyond the block's end. */
+        private final Set<INDArray> overflow = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** Where float values and placeholders go (null: a private arena). */
+        private final SharedArena.Layout layout;
+        private boolean overflowed;
 
-        Compiler(SameDiff sd, Map<String, INDArray> feed, List<String> requested, Map<String, INDArray> given) {
+        Compiler(SameDiff sd, Map<String, INDArray> feed, List<String> requested, Map<String, INDArray> given,
+                 SharedArena.Layout layout) {
             this.sd = sd;
             this.feed = feed;
             this.requested = requested;
             this.given = given;
+            this.layout = layout;
         }
 
         ExecutionPlan compile() {
             List<SameDiffOp> order = order();
+            if (layout != null) keepBitcastValuesOutsideBlock(order);
             for (SameDiffOp op : order) {
                 for (String in : op.getInputsToOp()) usesLeft.merge(in, 1, Integer::sum);
             }
             // requested outputs are never released
             for (String r : requested) usesLeft.merge(r, 1 << 30, Integer::sum);
+            bindPlaceholders(order);
             for (SameDiffOp op : order) place(op);
             Map<String, INDArray> out = new LinkedHashMap<>();
             for (String r : requested) out.put(r, value(r));
@@ -341,10 +410,52 @@ public final class ExecutionPlan implements AutoCloseable {
             long mean = steps.isEmpty() ? 0 : total / steps.size();
             int threads = Threads.INSTANCE.forMeanElements(mean);
             if (PROFILE) {
-                System.err.printf("plan compiled: %d steps, %d elements per op on average, %d thread(s), arena %d KiB%n",
-                        steps.size(), mean, threads, arenaBytes >> 10);
+                String shared = layout == null ? "" : ", shared layout " + (layout.peakBytes() >> 10) + " KiB"
+                        + (overflowed ? " (did not fit)" : "");
+                System.err.printf("plan compiled: %d steps, %d elements per op on average, %d thread(s), arena %d KiB%s%n",
+                        steps.size(), mean, threads, arenaBytes >> 10, shared);
             }
-            return new ExecutionPlan(boundPlaceholders, steps.toArray(Step[]::new), out, arena, arenaBytes, threads);
+            return new ExecutionPlan(boundPlaceholders, steps.toArray(Step[]::new), out, arena, arenaBytes, threads,
+                    layout == null ? null : layout.block(), layout == null ? 0 : layout.peakBytes(), overflowed);
+        }
+
+        /**
+         * Placeholders are written before the first step of every run, so they are placed before any value: placed at
+         * first use, one could land in a block range an earlier value had used and freed.
+         */
+        private void bindPlaceholders(List<SameDiffOp> order) {
+            for (SameDiffOp op : order) {
+                if (op.getInputsToOp() == null) continue;
+                for (String in : op.getInputsToOp()) {
+                    if (!given.containsKey(in) && sd.getVariable(in).getVariableType() == VariableType.PLACEHOLDER) {
+                        value(in);
+                    }
+                }
+            }
+        }
+
+        /** Marks the values bitcast reads or writes, and the values they are views of (see outsideBlock). */
+        private void keepBitcastValuesOutsideBlock(List<SameDiffOp> order) {
+            Map<String, SameDiffOp> producer = new HashMap<>();
+            for (SameDiffOp op : order) for (String o : op.getOutputsOfOp()) producer.put(o, op);
+            Deque<String> todo = new ArrayDeque<>();
+            for (SameDiffOp op : order) {
+                if (op.getOp() instanceof DynamicCustomOp d && "bitcast".equals(d.opName())) {
+                    todo.addAll(op.getOutputsOfOp());
+                    if (op.getInputsToOp() != null) todo.addAll(op.getInputsToOp());
+                }
+            }
+            while (!todo.isEmpty()) {
+                String n = todo.pop();
+                if (!outsideBlock.add(n)) continue;
+                SameDiffOp p = producer.get(n);
+                DifferentialFunction df = p == null ? null : p.getOp();
+                boolean mayBeView = df instanceof Reshape || df instanceof ExpandDims || df instanceof Squeeze
+                        || df instanceof Identity;
+                if (mayBeView && p.getInputsToOp() != null && !p.getInputsToOp().isEmpty()) {
+                    todo.push(p.getInputsToOp().get(0));
+                }
+            }
         }
 
         private List<SameDiffOp> order() {
@@ -364,7 +475,11 @@ public final class ExecutionPlan implements AutoCloseable {
             if (type == VariableType.PLACEHOLDER) {
                 INDArray given = feed.get(name);
                 if (given == null) throw new IllegalArgumentException("placeholder '" + name + "' was not given");
-                INDArray bound = Nd4j.createUninitializedDetached(var.dataType(), given.shape());
+                // scalars and empty values stay out of the arena, as in allocate()
+                INDArray bound = given.rank() == 0 || given.isEmpty()
+                        ? Nd4j.createUninitializedDetached(var.dataType(), given.shape())
+                        : (inLayout(name, var.dataType()) ? newLayoutBuffer(given.length())
+                        : newPrivateBuffer(var.dataType(), given.length())).reshape('c', given.shape());
                 bound.assign(given);
                 boundPlaceholders.put(name, bound);
                 v = bound;
@@ -510,18 +625,43 @@ public final class ExecutionPlan implements AutoCloseable {
                 return a;
             }
             long length = org.nd4j.common.util.ArrayUtil.prodLong(d.getShape());
-            Deque<INDArray> pool = free.get(poolKey(d.dataType(), length));
-            INDArray buffer = pool == null ? null : pool.poll();
-            if (buffer == null) {
-                buffer = Nd4j.createUninitializedDetached(d.dataType(), length);
-                arena.add(buffer);
-                arenaBytes += length * d.dataType().width();
+            INDArray buffer;
+            if (inLayout(name, d.dataType())) {
+                buffer = newLayoutBuffer(length);
+            } else {
+                Deque<INDArray> pool = free.get(poolKey(d.dataType(), length));
+                buffer = pool == null ? null : pool.poll();
+                if (buffer == null) buffer = newPrivateBuffer(d.dataType(), length);
             }
             a = buffer.reshape('c', d.getShape()); // a view: the buffer has exactly this many elements
             values.put(name, a);
             bufferOf.put(name, buffer);
             pending.put(buffer, usesLeft.getOrDefault(name, 0));
             return a;
+        }
+
+        private boolean inLayout(String name, DataType type) {
+            return layout != null && type == DataType.FLOAT && !outsideBlock.contains(name);
+        }
+
+        /** A float buffer placed in the layout: a view of the block, or a private buffer beyond its end. */
+        private INDArray newLayoutBuffer(long length) {
+            long offset = layout.place(length);
+            INDArray buffer = layout.view(offset, length);
+            if (buffer == null) {
+                overflowed = true;
+                buffer = newPrivateBuffer(DataType.FLOAT, length);
+                overflow.add(buffer);
+            }
+            offsets.put(buffer, offset);
+            return buffer;
+        }
+
+        private INDArray newPrivateBuffer(DataType type, long length) {
+            INDArray buffer = Nd4j.createUninitializedDetached(type, length);
+            arena.add(buffer);
+            arenaBytes += length * type.width();
+            return buffer;
         }
 
         private void consumed(String name) {
@@ -533,7 +673,20 @@ public final class ExecutionPlan implements AutoCloseable {
 
         private void release(INDArray buffer) {
             pending.remove(buffer);
-            free.computeIfAbsent(poolKey(buffer.dataType(), buffer.length()), k -> new ArrayDeque<>()).push(buffer);
+            Long offset = offsets.remove(buffer);
+            if (offset != null) {
+                layout.release(offset, buffer.length());
+                if (overflow.remove(buffer)) {
+                    arena.removeIf(a -> a == buffer);
+                    // a value the block could not hold: freed now rather than pooled by its exact length, so that a
+                    // plan that does not fit (the first pass, before the block has grown) holds only its live values,
+                    // as SameDiff's session does; such a plan runs this once and is compiled again in the block
+                    arenaBytes -= buffer.length() * buffer.dataType().width();
+                    buffer.close();
+                }
+            } else {
+                free.computeIfAbsent(poolKey(buffer.dataType(), buffer.length()), k -> new ArrayDeque<>()).push(buffer);
+            }
         }
 
         /** Buffers are pooled by type and exact length. */

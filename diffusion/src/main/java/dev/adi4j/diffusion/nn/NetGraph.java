@@ -142,7 +142,7 @@ public final class NetGraph {
                 split.runForward(ph);
             } else {
                 try {
-                    split = SplitGradient.compile(gradFn, ph, varying, names);
+                    split = SplitGradient.compile(gradFn, ph, varying, names, shared);
                 } catch (ExecutionPlan.UnsupportedGraphException e) {
                     sessionOnly.add(key);
                 }
@@ -162,6 +162,21 @@ public final class NetGraph {
     }
 
     private long keptArenaBytes = EngineOptions.current().planMaxArenaMB() << 20;
+
+    private SharedArena shared;
+
+    /**
+     * This graph's plans lay their values out in {@code arena}, which other graphs' plans share, and are all kept:
+     * for graphs that run one at a time whose outputs are copied before the next runs (every {@link #run} and
+     * {@link #gradients} result is a copy). A plan the arena cannot hold yet runs once in an arena of its own and
+     * asks the arena to grow ({@link SharedArena#grow}, by its owner, between passes). Of the split plans of
+     * {@link #startGradients}, the backward's values go there too; the forward keeps an arena of its own, since its
+     * values must outlive other graphs' runs.
+     */
+    public NetGraph shareArena(SharedArena arena) {
+        this.shared = arena;
+        return this;
+    }
 
     /** One forward pass and its backward passes; see {@link #startGradients}. */
     public final class GradientPasses implements AutoCloseable {
@@ -248,17 +263,31 @@ public final class NetGraph {
         PlanKey key = new PlanKey(function, List.copyOf(names));
         if (sessionOnly.contains(key)) return null;
         ExecutionPlan plan = plans.get(key);
+        if (plan != null && !plan.valid()) {
+            plans.remove(key); // its shared arena grew for another graph's plan: lay it out again
+            plan.close();
+            plan = null;
+        }
         if (plan != null) {
             plan.run(ph);
             return plan.outputs();
         }
         try {
-            plan = ExecutionPlan.compile(function, ph, names);
+            plan = shared == null ? ExecutionPlan.compile(function, ph, names)
+                    : ExecutionPlan.compile(function, ph, names, shared);
         } catch (ExecutionPlan.UnsupportedGraphException e) {
             sessionOnly.add(key);
             return null;
         }
-        if (plan.arenaBytes() <= keptArenaBytes) {
+        if (shared != null && plan.overflowed()) {
+            // runs privately this once; the arena's owner grows it to the largest such request after the pass
+            Map<String, INDArray> first = new LinkedHashMap<>();
+            for (Map.Entry<String, INDArray> e : plan.outputs().entrySet()) first.put(e.getKey(), e.getValue().dup());
+            plan.close();
+            shared.request(plan.sharedBytes());
+            return first;
+        }
+        if (shared != null || plan.arenaBytes() <= keptArenaBytes) {
             plans.put(key, plan);
             return plan.outputs();
         }

@@ -34,10 +34,14 @@ final class SplitGradient implements AutoCloseable {
     private final List<String> backwardOutputs;
     private ExecutionPlan backward;
     private Map<String, INDArray> feed;
+    /** Where the backward plan lays out its values (null: an arena of its own). */
+    private final SharedArena backwardArena;
 
     private SplitGradient(SameDiff function, ExecutionPlan forward, String varying, List<String> names,
-                          Set<String> saved, List<String> backwardOutputs, Map<String, INDArray> feed) {
+                          Set<String> saved, List<String> backwardOutputs, Map<String, INDArray> feed,
+                          SharedArena backwardArena) {
         this.function = function;
+        this.backwardArena = backwardArena;
         this.forward = forward;
         this.varying = varying;
         this.names = List.copyOf(names);
@@ -53,6 +57,16 @@ final class SplitGradient implements AutoCloseable {
      * @throws ExecutionPlan.UnsupportedGraphException for graphs a plan does not handle
      */
     static SplitGradient compile(SameDiff function, Map<String, INDArray> feed, String varying, List<String> names) {
+        return compile(function, feed, varying, names, null);
+    }
+
+    /**
+     * As above, with the backward plan's values laid out in {@code backwardArena} when not null (its intermediates
+     * live only during a backward run; the forward's saved values stay in the forward plan's own arena, since they
+     * must outlive other plans' runs).
+     */
+    static SplitGradient compile(SameDiff function, Map<String, INDArray> feed, String varying, List<String> names,
+                                 SharedArena backwardArena) {
         List<SameDiffOp> order = ExecutionPlan.dependencyOrder(function, names, Set.of());
         Set<String> reached = new HashSet<>(Set.of(varying));
         Set<String> saved = new LinkedHashSet<>();
@@ -75,7 +89,7 @@ final class SplitGradient implements AutoCloseable {
         }
         ExecutionPlan fwd = forwardOutputs.isEmpty() ? null
                 : ExecutionPlan.compile(function, feed, List.copyOf(forwardOutputs));
-        return new SplitGradient(function, fwd, varying, names, saved, backwardOutputs, feed);
+        return new SplitGradient(function, fwd, varying, names, saved, backwardOutputs, feed, backwardArena);
     }
 
     /** Runs the forward part on new values of the other placeholders (same shapes as at compile time). */
@@ -88,10 +102,16 @@ final class SplitGradient implements AutoCloseable {
     void runBackward(INDArray value) {
         Map<String, INDArray> all = new LinkedHashMap<>(feed);
         all.put(varying, value);
+        // laid out again when the shared arena grew, or when it did not fit (such a plan runs once)
+        if (backward != null && (!backward.valid() || backward.overflowed())) {
+            backward.close();
+            backward = null;
+        }
         if (backward == null) {
             Map<String, INDArray> given = new LinkedHashMap<>();
             for (String s : saved) given.put(s, forward.outputs().get(s));
-            backward = ExecutionPlan.compile(function, all, backwardOutputs, given);
+            backward = ExecutionPlan.compile(function, all, backwardOutputs, given, backwardArena);
+            if (backward.overflowed()) backwardArena.request(backward.sharedBytes());
         } else {
             backward.run(all);
         }

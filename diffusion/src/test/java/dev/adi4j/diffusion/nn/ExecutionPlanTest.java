@@ -10,6 +10,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,6 +109,69 @@ class ExecutionPlanTest {
             wrong.put("sample", Nd4j.zeros(DataType.FLOAT, 1, unet.config().inChannels(), 16, 16));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.run(wrong));
             assertTrue(e.getMessage().contains("sample"), e.getMessage());
+        }
+    }
+
+    /**
+     * Two plans laid out in one shared block compute what SameDiff's session computes, each run after the other
+     * (each overwrites the other's values); a plan whose layout did not fit says so and sizes the block, and plans
+     * laid out in a replaced block refuse to run.
+     */
+    @Test
+    void plansShareOneBlock() {
+        SameDiff sd = graph.sameDiff();
+        SameDiff grad = graph.gradFunction("loss");
+        List<String> forward = List.of("output", "loss");
+        List<String> backward = List.of("loss", graph.gradientName("encoder_hidden_states", "loss"));
+        try (SharedArena arena = new SharedArena()) {
+            Map<String, INDArray> in = fed(inputs(8));
+            ExecutionPlan tooSmall = ExecutionPlan.compile(grad, in, backward, arena);
+            assertTrue(tooSmall.overflowed(), "the empty block cannot hold a plan");
+            assertEqualValues(grad.output(in, backward.toArray(String[]::new)), tooSmall.outputs());
+            tooSmall.close();
+            arena.reserve(tooSmall.sharedBytes());
+            assertEquals(tooSmall.sharedBytes() + 64, arena.capacityBytes(), 64);
+
+            try (ExecutionPlan g = ExecutionPlan.compile(grad, in, backward, arena);
+                 ExecutionPlan f = ExecutionPlan.compile(sd, in, forward, arena)) {
+                assertTrue(!g.overflowed() && !f.overflowed() && f.sharedBytes() < g.sharedBytes());
+                assertTrue(g.arenaBytes() < g.sharedBytes() / 100, "private " + g.arenaBytes() + " bytes");
+                for (long seed = 9; seed <= 10; seed++) {
+                    Map<String, INDArray> next = fed(inputs(seed));
+                    g.run(next);
+                    assertEqualValues(grad.output(next, backward.toArray(String[]::new)), g.outputs());
+                    f.run(next);
+                    assertEqualValues(sd.output(next, forward.toArray(String[]::new)), f.outputs());
+                }
+                arena.reserve(arena.capacityBytes() * 2);
+                assertTrue(!g.valid() && !f.valid());
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.run(in));
+                assertTrue(e.getMessage().contains("compile it again"), e.getMessage());
+            }
+        }
+    }
+
+    /** Graphs sharing an arena hand out copies: a result stays what it was when another graph runs. */
+    @Test
+    void sharedArenaResultsAreCopies() {
+        try (SharedArena arena = new SharedArena()) {
+            NetGraph a = NetGraph.create().shareArena(arena);
+            NetGraph b = NetGraph.create().shareArena(arena);
+            Tensor x = a.input("x", false, 4, 8);
+            a.name(new Tensor(a.sameDiff().math().tanh(x.var()), 4, 8), "y");
+            Tensor z = b.input("x", false, 64, 8);
+            b.name(new Tensor(b.sameDiff().nn().sigmoid(z.var()), 64, 8), "y");
+            INDArray in = Nd4j.linspace(-2, 2, 32, DataType.FLOAT).reshape(4, 8);
+            INDArray big = Nd4j.linspace(-1, 1, 512, DataType.FLOAT).reshape(64, 8);
+            // round 0 runs privately and asks for room; then both run in the block, b overwriting a's values
+            for (int round = 0; round < 3; round++) {
+                INDArray ya = a.run(Map.of("x", in), "y").get("y");
+                INDArray yb = b.run(Map.of("x", big), "y").get("y");
+                assertEquals(0.0, ya.sub(Transforms.tanh(in)).amaxNumber().doubleValue(), "round " + round);
+                assertEquals(0.0, yb.sub(Transforms.sigmoid(big)).amaxNumber().doubleValue(), "round " + round);
+                arena.grow();
+                assertTrue(arena.capacityBytes() >= 2 * 512 * 4, "block of " + arena.capacityBytes() + " bytes");
+            }
         }
     }
 
