@@ -39,11 +39,16 @@ import java.util.function.UnaryOperator;
  * @param textPlanMaxArenaMB       {@code adi4j.text.planMaxArenaMB}: the text encoder's plans are kept up to this
  *                                 arena size (default 4096: its gradient plans run every training step at the same
  *                                 shapes; SD 2.1's 16 layer-wise rows need ~2.9 GB)
+ * @param unetKeepActivationsBelowPositions {@code adi4j.unet.keepActivationsBelowPositions}: in a checkpointed UNet
+ *                                 pass, stages whose running state has fewer positions (batch x height x width) keep
+ *                                 their activations instead of recomputing them (default 2048: SD 2.1 at 64x64
+ *                                 recomputes only its first level; 0 recomputes every stage)
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
                             long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
                             boolean planExecutor, long planMaxArenaMB, long planParallelElements,
-                            long unetCheckpointMinElements, int blasThreads, long textPlanMaxArenaMB) {
+                            long unetCheckpointMinElements, int blasThreads, long textPlanMaxArenaMB,
+                            long unetKeepActivationsBelowPositions) {
 
     private static final class Holder {
         static final EngineOptions CURRENT = from(System::getProperty);
@@ -77,7 +82,8 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 positive(property, "adi4j.plan.parallelElements", 50_000),
                 positive(property, "adi4j.unet.checkpointMinElements", 1L << 20),
                 (int) nonNegative(property, "adi4j.blasThreads", 1),
-                positive(property, "adi4j.text.planMaxArenaMB", 4096));
+                positive(property, "adi4j.text.planMaxArenaMB", 4096),
+                nonNegative(property, "adi4j.unet.keepActivationsBelowPositions", 2048));
     }
 
     /** Property name -> effective value, for {@code adi info}. */
@@ -97,6 +103,7 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
         m.put("adi4j.unet.checkpointMinElements", Long.toString(unetCheckpointMinElements));
         m.put("adi4j.blasThreads", blasThreads == 0 ? "OpenBLAS's default" : Integer.toString(blasThreads));
         m.put("adi4j.text.planMaxArenaMB", Long.toString(textPlanMaxArenaMB));
+        m.put("adi4j.unet.keepActivationsBelowPositions", Long.toString(unetKeepActivationsBelowPositions));
         return m;
     }
 

@@ -7,6 +7,7 @@ import dev.adi4j.diffusion.nn.Ops;
 import dev.adi4j.diffusion.nn.ParameterSource;
 import dev.adi4j.diffusion.nn.Scope;
 import dev.adi4j.diffusion.nn.ShapeOnlyParameters;
+import dev.adi4j.diffusion.nn.SharedArena;
 import dev.adi4j.diffusion.nn.Tensor;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +22,9 @@ import java.util.Map;
  * Gradients of the UNet's denoising loss computed stage by stage (gradient checkpointing). The forward pass
  * runs each {@link UNetStage} as its own graph and keeps only the stage boundaries; the backward pass then
  * recomputes one stage at a time and differentiates it with the gradient arriving at its output, so only one
- * stage's intermediates exist at once instead of the whole network's. It costs one more forward pass.
+ * stage's intermediates exist at once instead of the whole network's. It costs one more forward pass, except for the
+ * low-resolution stages that keep their activations ({@link #keepsActivations}). The stage plans share one
+ * {@link SharedArena}.
  *
  * <p>Why at this level: SameDiff M2.1 has no recomputation hook, but it differentiates any graph, and
  * {@code sum(output * upstream)} has exactly {@code upstream} as its gradient with respect to {@code output}.
@@ -36,11 +39,29 @@ final class CheckpointedGradients {
     private final UNetConfig config;
     private final ParameterSource params;
     private final Map<Key, StageGraph> graphs = new HashMap<>();
+    /** Stages run one at a time and their results are copies: their plans share one block of memory. */
+    private final SharedArena arena = new SharedArena();
     private UNet2DConditionModel plan;
+
+    private long keepBelowPositions = EngineOptions.current().unetKeepActivationsBelowPositions();
+    private int stagesKept;
 
     CheckpointedGradients(UNetConfig config, ParameterSource params) {
         this.config = config;
         this.params = params;
+    }
+
+    int stagesKeptInLastPass() {
+        return stagesKept;
+    }
+
+    int stageCount() {
+        return plan().stages().size();
+    }
+
+    /** See {@link #keepsActivations}; 0 recomputes every stage. */
+    void keepActivationsBelowPositions(long positions) {
+        this.keepBelowPositions = positions;
     }
 
     /** A stage's graph for one input geometry ({@code trainableSample} only matters for the first stage). */
@@ -69,6 +90,26 @@ final class CheckpointedGradients {
                                      INDArray target, boolean wrtSample, List<String> weights,
                                      Map<String, INDArray> weightGradients) {
         List<UNetStage> stages = plan().stages();
+        Map<Integer, NetGraph.GradientPasses> kept = new HashMap<>();
+        stagesKept = 0;
+        try {
+            return lossGradients(spec, new Pass(stages, kept), sample, timesteps, contexts, target, wrtSample, weights,
+                    weightGradients);
+        } finally {
+            for (NetGraph.GradientPasses p : kept.values()) p.close();
+            arena.grow(); // to the largest stage plan of this pass, if one did not fit
+        }
+    }
+
+    /** The stages of a pass and the forward/backward handles of those that keep their activations until used. */
+    private record Pass(List<UNetStage> stages, Map<Integer, NetGraph.GradientPasses> kept) {
+    }
+
+    private UNet.LossGradients lossGradients(UNetGraphSpec spec, Pass pass, INDArray sample, INDArray timesteps,
+                                             List<INDArray> contexts, INDArray target, boolean wrtSample,
+                                             List<String> weights, Map<String, INDArray> weightGradients) {
+        List<UNetStage> stages = pass.stages();
+        Map<Integer, NetGraph.GradientPasses> kept = pass.kept();
         List<Call> calls = new ArrayList<>();
         List<INDArray> outputs = new ArrayList<>();
         Map<String, INDArray> lastResult = new HashMap<>();
@@ -86,7 +127,18 @@ final class CheckpointedGradients {
                     for (String w : own) accumulateWeight(weightGradients, w, lastResult.get("grad:" + w));
                     return lastResult.get("output");
                 }
-                INDArray out = graph(call).graph().run(inputs(call, timesteps, contexts), "output").get("output");
+                StageGraph sg = graph(call);
+                List<String> wrt = wrt(call, sg, weights, wrtSample);
+                INDArray out;
+                if (keepsActivations(call) && !wrt.isEmpty()) {
+                    NetGraph.GradientPasses passes = sg.graph().startGradients(inputs(call, timesteps, contexts),
+                            "loss", wrt.toArray(String[]::new), UPSTREAM, "output");
+                    kept.put(index, passes);
+                    stagesKept++;
+                    out = passes.outputs().get("output");
+                } else {
+                    out = sg.graph().run(inputs(call, timesteps, contexts), "output").get("output");
+                }
                 outputs.add(out);
                 return out;
             }
@@ -105,18 +157,20 @@ final class CheckpointedGradients {
             Call call = calls.get(i);
             INDArray upstream = gradients.remove(outputs.get(i));
             if (upstream == null) throw new IllegalStateException("no gradient reached stage " + stages.get(i).name());
-            boolean hiddenTrainable = i > 0 || wrtSample;
             StageGraph sg = graph(call);
-            List<String> own = weightsOf(sg, weights);
-            if (!hiddenTrainable && sg.contextInputs().isEmpty() && own.isEmpty()) continue;
-            List<String> wrt = new ArrayList<>();
-            if (hiddenTrainable) wrt.add(HIDDEN);
-            if (call.skip() != null) wrt.add(SKIP);
-            wrt.addAll(sg.contextInputs());
-            wrt.addAll(own);
-            Map<String, INDArray> r = gradients(call, timesteps, contexts, upstream, wrt);
-            for (String w : own) accumulateWeight(weightGradients, w, r.get("grad:" + w));
-            if (hiddenTrainable) accumulate(gradients, call.hidden(), r.get("grad:" + HIDDEN));
+            List<String> wrt = wrt(call, sg, weights, wrtSample);
+            if (wrt.isEmpty()) continue;
+            NetGraph.GradientPasses passes = kept.remove(i);
+            Map<String, INDArray> r;
+            if (passes != null) {
+                try (passes) {
+                    r = passes.gradients(upstream);
+                }
+            } else {
+                r = gradients(call, timesteps, contexts, upstream, wrt);
+            }
+            for (String w : weightsOf(sg, weights)) accumulateWeight(weightGradients, w, r.get("grad:" + w));
+            if (wrt.contains(HIDDEN)) accumulate(gradients, call.hidden(), r.get("grad:" + HIDDEN));
             if (call.skip() != null) accumulate(gradients, call.skip(), r.get("grad:" + SKIP));
             for (int j = 0; j < sg.contextInputs().size(); j++) {
                 int k = contexts.size() == 1 ? 0 : call.firstContext() + j;
@@ -128,9 +182,37 @@ final class CheckpointedGradients {
                 List.of(contextGradients), wrtSample ? gradients.get(sample) : null);
     }
 
+    /**
+     * What a non-last stage's backward differentiates: its running state (except the sample's, unless asked), its
+     * skip connection, its contexts and the trainable weights it uses; empty when nothing upstream needs it.
+     */
+    private static List<String> wrt(Call call, StageGraph sg, List<String> weights, boolean wrtSample) {
+        boolean hiddenTrainable = call.stage() > 0 || wrtSample;
+        List<String> own = weightsOf(sg, weights);
+        List<String> wrt = new ArrayList<>();
+        if (!hiddenTrainable && sg.contextInputs().isEmpty() && own.isEmpty()) return wrt;
+        if (hiddenTrainable) wrt.add(HIDDEN);
+        if (call.skip() != null) wrt.add(SKIP);
+        wrt.addAll(sg.contextInputs());
+        wrt.addAll(own);
+        return wrt;
+    }
+
+    /**
+     * Whether a stage keeps its forward activations for its backward instead of recomputing them: those whose
+     * running state has fewer than {@link EngineOptions#unetKeepActivationsBelowPositions} positions (batch x height
+     * x width). Low-resolution stages hold little (no 4096-token attention) for as much arithmetic as the first
+     * level's; decided by shape only, so every process computes the same bits.
+     */
+    private boolean keepsActivations(Call call) {
+        long[] s = call.hidden().shape();
+        return s[0] * s[2] * s[3] < keepBelowPositions;
+    }
+
     /** Drops the stage graphs (their weights stay with the parameter source). */
     void clear() {
         graphs.clear();
+        arena.close();
     }
 
     /** The weights among {@code weights} this stage's loss depends on (each stage graph declares them all). */
@@ -189,17 +271,10 @@ final class CheckpointedGradients {
         return plan;
     }
 
-    /**
-     * Stage plans kept between calls up to this arena size. Stages exist only for large passes, whose ops are
-     * arithmetic-bound: SD 2.1's ADI step at 64x64 kept ~4 GB of stage arenas under the general 512 MB cap, and its
-     * UNet passes ran 74.5 s instead of 88.0 s with 11.7 instead of 15.9 GiB peak when only plans up to 64 MB were kept
-     * (`adi bench --suite adi`, second step, 2026-12-02).
-     */
-    private static final long STAGE_PLAN_MAX_ARENA_MB = 64;
-
     private StageGraph build(Key key, Call call) {
-        NetGraph g = NetGraph.create().keepPlansUpTo(Math.min(STAGE_PLAN_MAX_ARENA_MB,
-                EngineOptions.current().planMaxArenaMB()));
+        // stage plans lay out in the shared arena and are all kept; the forward plans of stages that keep their
+        // activations have arenas of their own, kept under the general cap (they are live during every pass anyway)
+        NetGraph g = NetGraph.create().shareArena(arena);
         // the whole model is declared into each stage graph: its weights are constants over arrays shared by all graphs
         UNet2DConditionModel model = new UNet2DConditionModel(Scope.root(g.sameDiff(), params, ""), config);
         UNetStage stage = model.stages().get(key.stage());

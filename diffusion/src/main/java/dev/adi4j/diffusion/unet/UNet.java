@@ -59,6 +59,27 @@ public final class UNet implements AutoCloseable {
     }
 
     /**
+     * In checkpointed passes, stages whose running state has fewer than {@code positions} positions (batch x height
+     * x width) keep their forward activations for the backward instead of recomputing them; 0 recomputes every
+     * stage. Default {@link EngineOptions#unetKeepActivationsBelowPositions}.
+     */
+    public UNet keepActivationsBelowPositions(long positions) {
+        if (positions < 0) throw new IllegalArgumentException("positions must be >= 0, got " + positions);
+        checkpointed.keepActivationsBelowPositions(positions);
+        return this;
+    }
+
+    /** Stages of the last checkpointed pass that kept their activations (for tests). */
+    int stagesKeptInLastPass() {
+        return checkpointed.stagesKeptInLastPass();
+    }
+
+    /** Number of checkpoint stages (for tests). */
+    int stageCount() {
+        return checkpointed.stageCount();
+    }
+
+    /**
      * Loads the UNet of a model folder (config and weights as {@link ModelFolder} resolves them: fp32 or fp16
      * variant, one file or shards), checking every weight name and shape before any data is read.
      *

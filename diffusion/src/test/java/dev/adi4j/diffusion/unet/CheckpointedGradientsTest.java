@@ -25,7 +25,6 @@ class CheckpointedGradientsTest {
 
     @BeforeAll
     static void load() {
-        
         checkpointed = UNet.load(Shared.tinySd().resolve("unet")).gradientCheckpointing(true);
         whole = UNet.load(Shared.tinySd().resolve("unet")).gradientCheckpointing(false);
     }
@@ -36,9 +35,15 @@ class CheckpointedGradientsTest {
         whole.close();
     }
 
-    @ParameterizedTest(name = "{0}x{1}, layer-wise {2}, wrt sample {3}")
-    @CsvSource({"16, 16, true, false", "16, 16, false, true", "13, 10, true, true"})
-    void sameGradientsAsTheWholeGraph(int height, int width, boolean layerWise, boolean wrtSample) {
+    /**
+     * keepBelow = positions under which a stage keeps its forward activations: 0 recomputes every stage, 256
+     * keeps the stages below the first level at 16x16 (a mix of kept and recomputed), 1 << 20 keeps them all.
+     */
+    @ParameterizedTest(name = "{0}x{1}, layer-wise {2}, wrt sample {3}, keep below {4} positions")
+    @CsvSource({"16, 16, true, false, 0", "16, 16, false, true, 0", "13, 10, true, true, 0",
+            "16, 16, true, false, 256", "16, 16, false, true, 256", "13, 10, true, true, 1048576"})
+    void sameGradientsAsTheWholeGraph(int height, int width, boolean layerWise, boolean wrtSample, long keepBelow) {
+        checkpointed.keepActivationsBelowPositions(keepBelow);
         Nd4j.getRandom().setSeed(height * 31L + width);
         INDArray sample = Nd4j.randn(DataType.FLOAT, 1, 4, height, width);
         INDArray t = Nd4j.createFromArray(new float[]{321f});
@@ -49,6 +54,15 @@ class CheckpointedGradientsTest {
 
         UNet.LossGradients expected = whole.lossGradients(sample, t, contexts, target, wrtSample);
         UNet.LossGradients actual = checkpointed.lossGradients(sample, t, contexts, target, wrtSample);
+        int kept = checkpointed.stagesKeptInLastPass();
+        int stages = checkpointed.stageCount();
+        if (keepBelow == 0) {
+            assertEquals(0, kept);
+        } else if (keepBelow == 256) {
+            assertTrue(kept > 0 && kept < stages - 2, kept + " of " + stages + " stages kept");
+        } else {
+            assertTrue(kept >= stages - 2, kept + " of " + stages + " stages kept"); // the last one has no recompute
+        }
 
         assertEquals(expected.loss(), actual.loss(), 1e-6 * Math.abs(expected.loss()));
         assertClose("output", expected.output(), actual.output());
