@@ -41,8 +41,8 @@ import java.util.function.UnaryOperator;
  *                                 shapes; SD 2.1's 16 layer-wise rows need ~2.9 GB)
  * @param unetKeepActivationsBelowPositions {@code adi4j.unet.keepActivationsBelowPositions}: in a checkpointed UNet
  *                                 pass, stages whose running state has fewer positions (batch x height x width) keep
- *                                 their activations instead of recomputing them (default 2048: SD 2.1 at 64x64
- *                                 recomputes only its first level; 0 recomputes every stage)
+ *                                 their activations instead of recomputing them (default 256: SD 2.1 at 64x64 keeps
+ *                                 its 8x8 stages and the mid block; 0 recomputes every stage)
  */
 public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolean stockGradients, int textBackwardRows,
                             long textGradientCacheMB, long attentionMaxScoreElements, String sessionMemory,
@@ -83,7 +83,7 @@ public record EngineOptions(boolean unetCheckpointing, boolean stockNorm, boolea
                 positive(property, "adi4j.unet.checkpointMinElements", 1L << 20),
                 (int) nonNegative(property, "adi4j.blasThreads", 1),
                 positive(property, "adi4j.text.planMaxArenaMB", 4096),
-                nonNegative(property, "adi4j.unet.keepActivationsBelowPositions", 2048));
+                nonNegative(property, "adi4j.unet.keepActivationsBelowPositions", 256));
     }
 
     /** Property name -> effective value, for {@code adi info}. */

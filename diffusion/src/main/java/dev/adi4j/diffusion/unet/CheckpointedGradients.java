@@ -201,8 +201,8 @@ final class CheckpointedGradients {
     /**
      * Whether a stage keeps its forward activations for its backward instead of recomputing them: those whose
      * running state has fewer than {@link EngineOptions#unetKeepActivationsBelowPositions} positions (batch x height
-     * x width). Low-resolution stages hold little (no 4096-token attention) for as much arithmetic as the first
-     * level's; decided by shape only, so every process computes the same bits.
+     * x width). Low-resolution stages hold little for their arithmetic (their weights are the largest); decided by
+     * shape only, so every process computes the same bits.
      */
     private boolean keepsActivations(Call call) {
         long[] s = call.hidden().shape();

@@ -24,7 +24,7 @@ class EngineOptionsTest {
         assertEquals(1L << 20, o.unetCheckpointMinElements());
         assertEquals(1, o.blasThreads());
         assertEquals(4096, o.textPlanMaxArenaMB());
-        assertEquals(2048, o.unetKeepActivationsBelowPositions());
+        assertEquals(256, o.unetKeepActivationsBelowPositions());
         assertEquals(14, o.describe().size());
     }
 
