@@ -129,7 +129,7 @@ public final class ExecutionPlan implements AutoCloseable {
      */
     public static ExecutionPlan compile(SameDiff sd, Map<String, INDArray> feed, List<String> outputs,
                                         SharedArena shared) {
-        return compile(sd, feed, outputs, Map.of(), new SharedArena.Layout(shared.block()));
+        return compile(sd, feed, outputs, Map.of(), shared);
     }
 
     /** With values {@code given} and the rest laid out in {@code shared} when not null (see both above). */

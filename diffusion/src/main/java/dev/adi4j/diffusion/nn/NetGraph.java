@@ -255,7 +255,8 @@ public final class NetGraph {
      * The values of {@code names} through this graph's {@link ExecutionPlan} (compiled on first use), or null when
      * SameDiff's session is to run it: with {@code -Dadi4j.executor=samediff}, for graphs the plan refuses, and for
      * graphs whose intermediates exceed {@code -Dadi4j.plan.maxArenaMB} — a plan keeps its arena between runs, which
-     * pays on small graphs (per-op overhead) and would only hold memory on large ones (arithmetic-bound).
+     * pays on small graphs (per-op overhead) and would only hold memory on large ones (arithmetic-bound). Plans in a
+     * shared arena ({@link #shareArena}) are always kept.
      */
     private Map<String, INDArray> planned(SameDiff function, Map<String, INDArray> ph, List<String> names) {
         EngineOptions options = EngineOptions.current();
@@ -281,21 +282,22 @@ public final class NetGraph {
         }
         if (shared != null && plan.overflowed()) {
             // runs privately this once; the arena's owner grows it to the largest such request after the pass
-            Map<String, INDArray> first = new LinkedHashMap<>();
-            for (Map.Entry<String, INDArray> e : plan.outputs().entrySet()) first.put(e.getKey(), e.getValue().dup());
-            plan.close();
             shared.request(plan.sharedBytes());
-            return first;
+            return outputsOfOnlyRun(plan);
         }
         if (shared != null || plan.arenaBytes() <= keptArenaBytes) {
             plans.put(key, plan);
             return plan.outputs();
         }
-        // too large to keep: its first run's outputs outlive it
+        sessionOnly.add(key); // too large to keep
+        return outputsOfOnlyRun(plan);
+    }
+
+    /** Copies of a plan's outputs, which outlive it: the plan is closed. */
+    private static Map<String, INDArray> outputsOfOnlyRun(ExecutionPlan plan) {
         Map<String, INDArray> first = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : plan.outputs().entrySet()) first.put(e.getKey(), e.getValue().dup());
         plan.close();
-        sessionOnly.add(key);
         return first;
     }
 

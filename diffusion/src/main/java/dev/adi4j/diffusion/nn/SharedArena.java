@@ -46,7 +46,7 @@ public final class SharedArena implements AutoCloseable {
         return current == null ? 0 : current.capacity * DataType.FLOAT.width();
     }
 
-    /** The current block (an empty one before the first {@link #reserve}). */
+    /** The current block (an empty one before the first {@link #grow}). */
     Block block() {
         if (current == null) current = new Block(ALIGN);
         return current;
@@ -70,12 +70,6 @@ public final class SharedArena implements AutoCloseable {
         if (wanted <= capacityBytes()) return;
         retire();
         current = new Block(roundUp(wanted / DataType.FLOAT.width() + 1));
-    }
-
-    /** {@link #request} then {@link #grow}. */
-    void reserve(long bytes) {
-        request(bytes);
-        grow();
     }
 
     /** Frees the block; plans laid out in it are retired. */

@@ -129,7 +129,8 @@ class ExecutionPlanTest {
             assertTrue(tooSmall.overflowed(), "the empty block cannot hold a plan");
             assertEqualValues(grad.output(in, backward.toArray(String[]::new)), tooSmall.outputs());
             tooSmall.close();
-            arena.reserve(tooSmall.sharedBytes());
+            arena.request(tooSmall.sharedBytes());
+            arena.grow();
             assertEquals(tooSmall.sharedBytes() + 64, arena.capacityBytes(), 64);
 
             try (ExecutionPlan g = ExecutionPlan.compile(grad, in, backward, arena);
@@ -143,7 +144,8 @@ class ExecutionPlanTest {
                     f.run(next);
                     assertEqualValues(sd.output(next, forward.toArray(String[]::new)), f.outputs());
                 }
-                arena.reserve(arena.capacityBytes() * 2);
+                arena.request(arena.capacityBytes() * 2);
+                arena.grow();
                 assertTrue(!g.valid() && !f.valid());
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.run(in));
                 assertTrue(e.getMessage().contains("compile it again"), e.getMessage());
