@@ -220,7 +220,7 @@ public final class ExecutionPlan implements AutoCloseable {
         }
     }
 
-    private static final boolean PROFILE = Boolean.getBoolean("adi4j.plan.profile");
+    static final boolean PROFILE = Boolean.getBoolean("adi4j.plan.profile");
 
     /** Time per op kind over every plan run of the process ({@code -Dadi4j.plan.profile=true}), printed at exit. */
     private static final class Profile {
@@ -376,6 +376,8 @@ public final class ExecutionPlan implements AutoCloseable {
          * destination").
          */
         private final Set<String> outsideBlock = new HashSet<>();
+        /** The second cast of each float -> int -> float round trip, by its output: the value it is an alias of. */
+        private final Map<String, String> roundTrips = new HashMap<>();
         /** Offset in the layout of each buffer placed there (also those beyond the block's end), by identity. */
         private final Map<INDArray, Long> offsets = new java.util.IdentityHashMap<>();
         /** The private buffers of values placed beyond the block's end. */
@@ -394,10 +396,10 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         ExecutionPlan compile() {
-            List<SameDiffOp> order = order();
+            List<SameDiffOp> order = withoutRoundTripCasts(order());
             if (layout != null) keepBitcastValuesOutsideBlock(order);
             for (SameDiffOp op : order) {
-                for (String in : op.getInputsToOp()) usesLeft.merge(in, 1, Integer::sum);
+                for (String in : inputsOf(op)) usesLeft.merge(in, 1, Integer::sum);
             }
             // requested outputs are never released
             for (String r : requested) usesLeft.merge(r, 1 << 30, Integer::sum);
@@ -420,13 +422,59 @@ public final class ExecutionPlan implements AutoCloseable {
         }
 
         /**
+         * Finds the float -> int -> float bit casts of {@link Ops#detach}: the second cast's value is an alias of the
+         * first cast's input (recorded in roundTrips), and the first cast is dropped when only such second casts read
+         * it. libnd4j's bitcast copies whole buffers; a detached value costs nothing in a plan.
+         */
+        private List<SameDiffOp> withoutRoundTripCasts(List<SameDiffOp> order) {
+            Map<String, SameDiffOp> producer = new HashMap<>();
+            Map<String, Integer> readers = new HashMap<>();
+            for (SameDiffOp op : order) {
+                for (String o : op.getOutputsOfOp()) producer.put(o, op);
+                if (op.getInputsToOp() != null) for (String in : op.getInputsToOp()) readers.merge(in, 1, Integer::sum);
+            }
+            Map<String, Integer> roundTripReaders = new HashMap<>();
+            for (SameDiffOp op : order) {
+                if (!isBitcast(op)) continue;
+                String mid = op.getInputsToOp().get(0);
+                SameDiffOp first = producer.get(mid);
+                if (first == null || !isBitcast(first)) continue;
+                String source = first.getInputsToOp().get(0);
+                String out = op.getOutputsOfOp().get(0);
+                if (sd.getVariable(source).dataType() != sd.getVariable(out).dataType()) continue;
+                roundTrips.put(out, source);
+                roundTripReaders.merge(mid, 1, Integer::sum);
+            }
+            if (roundTrips.isEmpty()) return order;
+            List<SameDiffOp> kept = new ArrayList<>(order.size());
+            for (SameDiffOp op : order) {
+                String out = op.getOutputsOfOp().isEmpty() ? null : op.getOutputsOfOp().get(0);
+                boolean onlyRoundTrips = out != null && isBitcast(op) && !requested.contains(out)
+                        && roundTripReaders.getOrDefault(out, 0).equals(readers.get(out));
+                if (!onlyRoundTrips) kept.add(op);
+            }
+            return kept;
+        }
+
+        private static boolean isBitcast(SameDiffOp op) {
+            return op.getOp() instanceof DynamicCustomOp d && "bitcast".equals(d.opName())
+                    && op.getInputsToOp() != null && !op.getInputsToOp().isEmpty() && op.getOutputsOfOp().size() == 1;
+        }
+
+        /** The values an op reads: a round-trip cast reads its source. */
+        private List<String> inputsOf(SameDiffOp op) {
+            String source = op.getOutputsOfOp().size() == 1 ? roundTrips.get(op.getOutputsOfOp().get(0)) : null;
+            if (source != null) return List.of(source);
+            return op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+        }
+
+        /**
          * Placeholders are written before the first step of every run, so they are placed before any value: placed at
          * first use, one could land in a block range an earlier value had used and freed.
          */
         private void bindPlaceholders(List<SameDiffOp> order) {
             for (SameDiffOp op : order) {
-                if (op.getInputsToOp() == null) continue;
-                for (String in : op.getInputsToOp()) {
+                for (String in : inputsOf(op)) {
                     if (!given.containsKey(in) && sd.getVariable(in).getVariableType() == VariableType.PLACEHOLDER) {
                         value(in);
                     }
@@ -440,7 +488,7 @@ public final class ExecutionPlan implements AutoCloseable {
             for (SameDiffOp op : order) for (String o : op.getOutputsOfOp()) producer.put(o, op);
             Deque<String> todo = new ArrayDeque<>();
             for (SameDiffOp op : order) {
-                if (op.getOp() instanceof DynamicCustomOp d && "bitcast".equals(d.opName())) {
+                if (isBitcast(op) && !roundTrips.containsKey(op.getOutputsOfOp().get(0))) {
                     todo.addAll(op.getOutputsOfOp());
                     if (op.getInputsToOp() != null) todo.addAll(op.getInputsToOp());
                 }
@@ -495,6 +543,12 @@ public final class ExecutionPlan implements AutoCloseable {
 
         private void place(SameDiffOp sdOp) {
             DifferentialFunction df = sdOp.getOp();
+            String roundTripSource = sdOp.getOutputsOfOp().size() == 1 ? roundTrips.get(sdOp.getOutputsOfOp().get(0)) : null;
+            if (roundTripSource != null) {
+                alias(sdOp.getOutputsOfOp().get(0), roundTripSource, value(roundTripSource));
+                consumed(roundTripSource);
+                return;
+            }
             List<String> inNames = sdOp.getInputsToOp() == null ? List.of() : sdOp.getInputsToOp();
             INDArray[] in = new INDArray[inNames.size()];
             for (int i = 0; i < in.length; i++) in[i] = value(inNames.get(i));

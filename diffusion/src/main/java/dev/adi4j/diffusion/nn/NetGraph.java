@@ -70,6 +70,8 @@ public final class NetGraph {
 
     /** Gives a graph value a stable name so that callers can ask for it as an output. */
     public Tensor name(Tensor t, String name) {
+        // a renamed value would lose the mark by which its op's gradient class recognises it
+        if (Ops.carriesGradientMark(t.var().name())) return t.withVar(sd.identity(name, t.var()));
         t.var().rename(name);
         return t;
     }

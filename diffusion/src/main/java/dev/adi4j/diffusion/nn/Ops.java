@@ -2,9 +2,11 @@ package dev.adi4j.diffusion.nn;
 
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.custom.BitCast;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -104,8 +106,12 @@ public final class Ops {
     /** Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as torch's default and transformers' "gelu". */
     public Tensor gelu(Tensor x) {
         SDVariable v = x.var();
-        SDVariable erf = sd.math.erf(v.mul(1.0 / Math.sqrt(2.0)));
-        return x.withVar(v.mul(0.5).mul(erf.add(1.0)));
+        // x * (0.5 (1 + erf)): the same bits as 0.5 x (1 + erf). With adi4j's gradient classes the factor is computed
+        // from a detached x, so autodiff never walks it, and ExactGeluProduct gives the whole derivative from x alone
+        boolean exactProduct = SameDiffPatches.installed();
+        SDVariable erfInput = exactProduct ? detach(sd, v) : v;
+        SDVariable cdf = sd.math.erf(erfInput.mul(1.0 / Math.sqrt(2.0))).add(1.0).mul(0.5);
+        return x.withVar(exactProduct ? sd.math.mul(markedName(ExactGeluProduct.MARK), v, cdf) : v.mul(cdf));
     }
 
     /** QuickGELU, x * sigmoid(1.702 x): OpenAI CLIP's activation, transformers' "quick_gelu". */
@@ -115,12 +121,34 @@ public final class Ops {
     }
 
     public Tensor add(Tensor a, Tensor b) {
-        return a.withVar(a.var().add(b.var()));
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) return a.withVar(a.var().add(b.var()));
+        return a.withVar(identityGradientSum(a.var(), b.var()));
     }
 
     /** a + b where b is broadcast (e.g. a bias [B, C, 1, 1] onto [B, C, H, W]). */
     public Tensor addBroadcast(Tensor a, SDVariable b) {
         return a.withVar(a.var().add(b));
+    }
+
+    /** Whether a variable's name marks its op for one of adi4j's gradient classes (such a name must not change). */
+    static boolean carriesGradientMark(String name) {
+        return name.contains(IdentityGradientAdd.MARK) || name.contains(ExactGeluProduct.MARK);
+    }
+
+    /** A fresh variable name holding {@code mark}, by which a registered op class recognises its case in any copy. */
+    private String markedName(String mark) {
+        String name;
+        do {
+            name = mark + "_" + MARKED_NAMES.incrementAndGet();
+        } while (sd.hasVariable(name));
+        return name;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong MARKED_NAMES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** a + b, both of the sum's shape or b a constant broadcast into a: the gradient reaches a (and b) unchanged. */
+    SDVariable identityGradientSum(SDVariable a, SDVariable b) {
+        return sd.math.add(markedName(IdentityGradientAdd.MARK), a, b);
     }
 
     public Tensor mul(Tensor a, Tensor b) {
@@ -222,8 +250,13 @@ public final class Ops {
     /** softmax(q k^T + mask) v for already scaled per-head q [B, h, Lq, d], k and v [B, h, Lk, d]. */
     private SDVariable attend(SDVariable qh, SDVariable kh, SDVariable vh, SDVariable additiveMask) {
         SDVariable scores = sd.mmul(qh, kh, false, true, false);
-        if (additiveMask != null) scores = scores.add(additiveMask);
-        return sd.mmul(sd.nn.softmax(scores, -1), vh);
+        if (additiveMask != null) {
+            // scores have the sum's shape; a constant mask needs no gradient
+            scores = additiveMask.getVariableType() == VariableType.CONSTANT
+                    ? identityGradientSum(scores, additiveMask) : scores.add(additiveMask);
+        }
+        // the last axis given as 3, not -1: SoftmaxFromOutput needs it normalised
+        return sd.mmul(sd.nn.softmax(scores, 3), vh);
     }
 
     /**
@@ -304,5 +337,25 @@ public final class Ops {
     /** A float constant in the graph. */
     public SDVariable constant(INDArray value) {
         return sd.constant(value);
+    }
+
+    /**
+     * The same values through a float -> int -> float bit cast (an int of the float's width): SameDiff's autodiff follows floating-point
+     * variables only, so nothing upstream of the int is differentiated through this path. An execution plan runs
+     * the round trip as an alias of v (no copy).
+     */
+    static SDVariable detach(SameDiff sd, SDVariable v) {
+        DataType bits = switch (v.dataType().width()) {
+            case 2 -> DataType.SHORT;
+            case 8 -> DataType.LONG;
+            default -> DataType.INT;
+        };
+        return bitCast(sd, bitCast(sd, v, bits), v.dataType());
+    }
+
+    private static SDVariable bitCast(SameDiff sd, SDVariable v, DataType type) {
+        BitCast op = new BitCast(sd, v, sd.constant(Nd4j.scalar(type.toInt())));
+        op.addIArgument(type.toInt());
+        return op.outputVariable();
     }
 }

@@ -48,7 +48,9 @@ public final class SameDiffPatches {
         try {
             register("conv2d", FrozenWeightConv2D.class);
             register("matmul", FrozenWeightMatMul.class);
-            register("add", FrozenBiasAdd.class);
+            register("add", IdentityGradientAdd.class);
+            register("softmax", SoftmaxFromOutput.class);
+            register("multiply", ExactGeluProduct.class);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;

@@ -70,12 +70,16 @@ final class SplitGradient implements AutoCloseable {
         List<SameDiffOp> order = ExecutionPlan.dependencyOrder(function, names, Set.of());
         Set<String> reached = new HashSet<>(Set.of(varying));
         Set<String> saved = new LinkedHashSet<>();
+        Map<String, Set<String>> readers = new java.util.HashMap<>();
         for (SameDiffOp op : order) {
             List<String> in = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
             if (in.stream().noneMatch(reached::contains)) continue;
             reached.addAll(op.getOutputsOfOp());
             for (String i : in) {
-                if (!reached.contains(i) && function.getVariable(i).getVariableType() == VariableType.ARRAY) saved.add(i);
+                if (!reached.contains(i) && function.getVariable(i).getVariableType() == VariableType.ARRAY) {
+                    saved.add(i);
+                    readers.computeIfAbsent(i, x -> new java.util.TreeSet<>()).add(op.getOp().opName());
+                }
             }
         }
         Set<String> forwardOutputs = new LinkedHashSet<>(saved);
@@ -89,7 +93,29 @@ final class SplitGradient implements AutoCloseable {
         }
         ExecutionPlan fwd = forwardOutputs.isEmpty() ? null
                 : ExecutionPlan.compile(function, feed, List.copyOf(forwardOutputs));
+        if (ExecutionPlan.PROFILE && fwd != null) printSaved(function, fwd, saved, readers);
         return new SplitGradient(function, fwd, varying, names, saved, backwardOutputs, feed, backwardArena);
+    }
+
+    /** The values the forward keeps for the backward, by producing op, shape and the backward ops reading them. */
+    private static void printSaved(SameDiff function, ExecutionPlan fwd, Set<String> saved,
+                                   Map<String, Set<String>> readers) {
+        Map<String, long[]> byKind = new java.util.TreeMap<>();
+        long total = 0;
+        for (String name : saved) {
+            INDArray a = fwd.outputs().get(name);
+            var producer = function.getVariableOutputOp(name);
+            String kind = (producer == null ? "-" : producer.opName()) + " " + java.util.Arrays.toString(a.shape())
+                    + " read by " + readers.get(name);
+            long bytes = a.length() * a.dataType().width();
+            total += bytes;
+            long[] sum = byKind.computeIfAbsent(kind, k -> new long[2]);
+            sum[0]++;
+            sum[1] += bytes;
+        }
+        System.err.printf("split gradient: the forward keeps %.1f MB in %d values for the backward%n", total / 1e6,
+                saved.size());
+        byKind.forEach((kind, sum) -> System.err.printf("  %10.1f MB %5d x %s%n", sum[1] / 1e6, sum[0], kind));
     }
 
     /** Runs the forward part on new values of the other placeholders (same shapes as at compile time). */

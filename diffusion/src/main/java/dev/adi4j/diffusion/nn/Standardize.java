@@ -4,7 +4,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.custom.BitCast;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -52,7 +51,7 @@ public final class Standardize {
         // loses its biasCorrected=false flag on the copy SameDiff makes for the gradient function
         SDVariable var = sd.squaredNorm(x.sub(mean), false, 1).mul(1.0 / cols);
         SDVariable x4 = sd.reshape(x, 1, rows, cols, 1);
-        SDVariable y = new StandardizeBatchNorm(sd, x4, detach(sd, sd.reshape(mean, rows)), detach(sd, var), null,
+        SDVariable y = new StandardizeBatchNorm(sd, x4, Ops.detach(sd, sd.reshape(mean, rows)), Ops.detach(sd, var), null,
                 null, eps).outputVariable();
         return sd.reshape(y, rows, cols);
     }
@@ -73,24 +72,5 @@ public final class Standardize {
         Arrays.fill(shape, 1);
         shape[1] = channels;
         return x.mul(sd.reshape(gamma, shape)).add(sd.reshape(beta, shape));
-    }
-
-    /**
-     * The same values through a float -> int -> float bit cast (an int of the float's width): SameDiff's autodiff follows floating-point
-     * variables only, so nothing upstream of the int is differentiated through this path.
-     */
-    private static SDVariable detach(SameDiff sd, SDVariable v) {
-        DataType bits = switch (v.dataType().width()) {
-            case 2 -> DataType.SHORT;
-            case 8 -> DataType.LONG;
-            default -> DataType.INT;
-        };
-        return bitCast(sd, bitCast(sd, v, bits), v.dataType());
-    }
-
-    private static SDVariable bitCast(SameDiff sd, SDVariable v, DataType type) {
-        BitCast op = new BitCast(sd, v, sd.constant(Nd4j.scalar(type.toInt())));
-        op.addIArgument(type.toInt());
-        return op.outputVariable();
     }
 }

@@ -100,6 +100,32 @@ class ExecutionPlanTest {
         }
     }
 
+    /**
+     * A detached value (float -> int -> float bit casts) is an alias of its source in a plan: no step, no copy; a cast
+     * whose int value is read elsewhere still runs. Values equal the session's.
+     */
+    @Test
+    void detachedValuesAreAliases() {
+        SameDiff sd = SameDiff.create();
+        var x = sd.placeHolder("x", DataType.FLOAT, 3, 4);
+        var y = Ops.detach(sd, x).mul(2.0).add(x);
+        y.rename("y");
+        Map<String, INDArray> in = Map.of("x", Nd4j.randn(DataType.FLOAT, 3, 4));
+        INDArray expected = sd.output(in, "y").get("y");
+        try (ExecutionPlan plan = ExecutionPlan.compile(sd, in, List.of("y"))) {
+            assertEquals(expected, plan.outputs().get("y"));
+            assertEquals(2, plan.steps(), "mul_scalar and add only");
+        }
+        var bits = sd.getVariableOutputOp(sd.getVariableOutputOp(Ops.detach(sd, x).name()).arg().name()).outputVariable();
+        var both = sd.math.add(Ops.detach(sd, x), bits.castTo(DataType.FLOAT));
+        both.rename("both");
+        INDArray expectedBoth = sd.output(in, "both").get("both");
+        try (ExecutionPlan plan = ExecutionPlan.compile(sd, in, List.of("both"))) {
+            assertEquals(expectedBoth, plan.outputs().get("both"));
+            assertEquals(3, plan.steps(), "the int cast, the float cast of the ints, the add");
+        }
+    }
+
     @Test
     void refusesAnotherShape() {
         SameDiff sd = graph.sameDiff();
