@@ -463,9 +463,14 @@ public final class ExecutionPlan implements AutoCloseable {
 
         /** The values an op reads: a round-trip cast reads its source. */
         private List<String> inputsOf(SameDiffOp op) {
-            String source = op.getOutputsOfOp().size() == 1 ? roundTrips.get(op.getOutputsOfOp().get(0)) : null;
+            String source = roundTripSource(op);
             if (source != null) return List.of(source);
             return op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+        }
+
+        /** The value a round-trip cast is an alias of; null for any other op. */
+        private String roundTripSource(SameDiffOp op) {
+            return op.getOutputsOfOp().size() == 1 ? roundTrips.get(op.getOutputsOfOp().get(0)) : null;
         }
 
         /**
@@ -543,7 +548,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
         private void place(SameDiffOp sdOp) {
             DifferentialFunction df = sdOp.getOp();
-            String roundTripSource = sdOp.getOutputsOfOp().size() == 1 ? roundTrips.get(sdOp.getOutputsOfOp().get(0)) : null;
+            String roundTripSource = roundTripSource(sdOp);
             if (roundTripSource != null) {
                 alias(sdOp.getOutputsOfOp().get(0), roundTripSource, value(roundTripSource));
                 consumed(roundTripSource);

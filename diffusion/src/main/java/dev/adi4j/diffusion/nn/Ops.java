@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
 
 /**
  * The op layer: every network of adi4j builds its graph through these methods and nothing else, so that
@@ -25,6 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * broadcast, so linears flatten to rank 2.
  */
 public final class Ops {
+    /** Numbers the marked names of every graph of the process (so a name is fresh in copies and merged graphs too). */
+    private static final AtomicLong MARKED_NAMES = new AtomicLong();
     private final SameDiff sd;
 
     public Ops(SameDiff sd) {
@@ -120,8 +125,9 @@ public final class Ops {
         return x.withVar(v.mul(sd.nn.sigmoid(v.mul(1.702))));
     }
 
+    /** a + b; a residual sum of two same-shape values passes its gradient on unchanged ({@link IdentityGradientAdd}). */
     public Tensor add(Tensor a, Tensor b) {
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) return a.withVar(a.var().add(b.var()));
+        if (!Arrays.equals(a.shape(), b.shape())) return a.withVar(a.var().add(b.var()));
         return a.withVar(identityGradientSum(a.var(), b.var()));
     }
 
@@ -143,8 +149,6 @@ public final class Ops {
         } while (sd.hasVariable(name));
         return name;
     }
-
-    private static final java.util.concurrent.atomic.AtomicLong MARKED_NAMES = new java.util.concurrent.atomic.AtomicLong();
 
     /** a + b, both of the sum's shape or b a constant broadcast into a: the gradient reaches a (and b) unchanged. */
     SDVariable identityGradientSum(SDVariable a, SDVariable b) {
@@ -340,9 +344,9 @@ public final class Ops {
     }
 
     /**
-     * The same values through a float -> int -> float bit cast (an int of the float's width): SameDiff's autodiff follows floating-point
-     * variables only, so nothing upstream of the int is differentiated through this path. An execution plan runs
-     * the round trip as an alias of v (no copy).
+     * The same values through a float -> int -> float bit cast (an int of the float's width): SameDiff's autodiff
+     * follows floating-point variables only, so nothing upstream of the int is differentiated through this path. An
+     * execution plan runs the round trip as an alias of v (no copy).
      */
     static SDVariable detach(SameDiff sd, SDVariable v) {
         DataType bits = switch (v.dataType().width()) {

@@ -6,12 +6,16 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A gradient function run for several values of one placeholder with the work that does not depend on it done once.
@@ -70,7 +74,7 @@ final class SplitGradient implements AutoCloseable {
         List<SameDiffOp> order = ExecutionPlan.dependencyOrder(function, names, Set.of());
         Set<String> reached = new HashSet<>(Set.of(varying));
         Set<String> saved = new LinkedHashSet<>();
-        Map<String, Set<String>> readers = new java.util.HashMap<>();
+        Map<String, Set<String>> readers = new HashMap<>();
         for (SameDiffOp op : order) {
             List<String> in = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
             if (in.stream().noneMatch(reached::contains)) continue;
@@ -78,7 +82,7 @@ final class SplitGradient implements AutoCloseable {
             for (String i : in) {
                 if (!reached.contains(i) && function.getVariable(i).getVariableType() == VariableType.ARRAY) {
                     saved.add(i);
-                    readers.computeIfAbsent(i, x -> new java.util.TreeSet<>()).add(op.getOp().opName());
+                    readers.computeIfAbsent(i, x -> new TreeSet<>()).add(op.getOp().opName());
                 }
             }
         }
@@ -100,12 +104,12 @@ final class SplitGradient implements AutoCloseable {
     /** The values the forward keeps for the backward, by producing op, shape and the backward ops reading them. */
     private static void printSaved(SameDiff function, ExecutionPlan fwd, Set<String> saved,
                                    Map<String, Set<String>> readers) {
-        Map<String, long[]> byKind = new java.util.TreeMap<>();
+        Map<String, long[]> byKind = new TreeMap<>();
         long total = 0;
         for (String name : saved) {
             INDArray a = fwd.outputs().get(name);
             var producer = function.getVariableOutputOp(name);
-            String kind = (producer == null ? "-" : producer.opName()) + " " + java.util.Arrays.toString(a.shape())
+            String kind = (producer == null ? "-" : producer.opName()) + " " + Arrays.toString(a.shape())
                     + " read by " + readers.get(name);
             long bytes = a.length() * a.dataType().width();
             total += bytes;
