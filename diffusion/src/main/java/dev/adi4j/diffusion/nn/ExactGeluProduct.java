@@ -17,7 +17,6 @@ import java.util.List;
 public class ExactGeluProduct extends MulOp {
     /** Part of the name of a GELU output variable. */
     static final String MARK = "adi4j_exact_gelu";
-    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
     public ExactGeluProduct() {
@@ -29,7 +28,7 @@ public class ExactGeluProduct extends MulOp {
         SDVariable[] in = args();
         if (in.length != 2 || !outputVariable().name().contains(MARK)) return super.doDiff(gradients);
         SDVariable x = in[0];
-        SDVariable cdf = sameDiff.math.erf(x.mul(INV_SQRT2)).add(1.0).mul(0.5);
+        SDVariable cdf = Ops.standardNormalCdf(sameDiff, x);
         SDVariable pdfTimesX = sameDiff.math.exp(x.mul(x).mul(-0.5)).mul(x).mul(INV_SQRT_2PI);
         // Phi(x) is computed from a detached x (Ops#gelu): it needs no gradient, and nothing of its subgraph is read
         return List.of(gradients.get(0).mul(cdf.add(pdfTimesX)));

@@ -427,10 +427,9 @@ public final class ExecutionPlan implements AutoCloseable {
          * it. libnd4j's bitcast copies whole buffers; a detached value costs nothing in a plan.
          */
         private List<SameDiffOp> withoutRoundTripCasts(List<SameDiffOp> order) {
-            Map<String, SameDiffOp> producer = new HashMap<>();
+            Map<String, SameDiffOp> producer = producers(order);
             Map<String, Integer> readers = new HashMap<>();
             for (SameDiffOp op : order) {
-                for (String o : op.getOutputsOfOp()) producer.put(o, op);
                 if (op.getInputsToOp() != null) for (String in : op.getInputsToOp()) readers.merge(in, 1, Integer::sum);
             }
             Map<String, Integer> roundTripReaders = new HashMap<>();
@@ -454,6 +453,13 @@ public final class ExecutionPlan implements AutoCloseable {
                 if (!onlyRoundTrips) kept.add(op);
             }
             return kept;
+        }
+
+        /** The op of {@code order} producing each value. */
+        private static Map<String, SameDiffOp> producers(List<SameDiffOp> order) {
+            Map<String, SameDiffOp> producer = new HashMap<>();
+            for (SameDiffOp op : order) for (String o : op.getOutputsOfOp()) producer.put(o, op);
+            return producer;
         }
 
         private static boolean isBitcast(SameDiffOp op) {
@@ -489,8 +495,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
         /** Marks the values bitcast reads or writes, and the values they are views of (see outsideBlock). */
         private void keepBitcastValuesOutsideBlock(List<SameDiffOp> order) {
-            Map<String, SameDiffOp> producer = new HashMap<>();
-            for (SameDiffOp op : order) for (String o : op.getOutputsOfOp()) producer.put(o, op);
+            Map<String, SameDiffOp> producer = producers(order);
             Deque<String> todo = new ArrayDeque<>();
             for (SameDiffOp op : order) {
                 if (isBitcast(op) && !roundTrips.containsKey(op.getOutputsOfOp().get(0))) {

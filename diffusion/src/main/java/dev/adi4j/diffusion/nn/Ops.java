@@ -115,8 +115,13 @@ public final class Ops {
         // from a detached x, so autodiff never walks it, and ExactGeluProduct gives the whole derivative from x alone
         boolean exactProduct = SameDiffPatches.installed();
         SDVariable erfInput = exactProduct ? detach(sd, v) : v;
-        SDVariable cdf = sd.math.erf(erfInput.mul(1.0 / Math.sqrt(2.0))).add(1.0).mul(0.5);
+        SDVariable cdf = standardNormalCdf(sd, erfInput);
         return x.withVar(exactProduct ? sd.math.mul(markedName(ExactGeluProduct.MARK), v, cdf) : v.mul(cdf));
+    }
+
+    /** Phi(x) = 0.5 (1 + erf(x / sqrt 2)), GELU's factor (also recomputed by {@link ExactGeluProduct}'s backward). */
+    static SDVariable standardNormalCdf(SameDiff sd, SDVariable x) {
+        return sd.math.erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0).mul(0.5);
     }
 
     /** QuickGELU, x * sigmoid(1.702 x): OpenAI CLIP's activation, transformers' "quick_gelu". */
